@@ -1,0 +1,54 @@
+import { ask, formatNumber, KINDS, localise, t } from "./i18n.js";
+
+const ICONS = { like: "♥", rating: "★", tag: "#", report: "⚑", feedback: "✋", review: "✎", captcha: "▦" };
+
+function item(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+async function render() {
+  const summary = await ask({ type: "summary" });
+  document.getElementById("total").textContent = formatNumber(summary.events);
+  const kinds = document.getElementById("kinds");
+  kinds.replaceChildren(
+    ...KINDS.map((kind) => {
+      const li = item("li", `kind kind-${kind}`);
+      li.dataset.kind = kind;
+      li.append(item("span", "icon", ICONS[kind]), item("output", "count", formatNumber(summary.kinds[kind] ?? 0)), item("span", "name", t(`kind_${kind}`)));
+      return li;
+    }),
+  );
+  const sites = Object.entries(summary.sites)
+    .map(([site, counts]) => [site, Object.values(counts).reduce((a, b) => a + b, 0)])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  document.getElementById("no-sites").hidden = sites.length > 0;
+  document.getElementById("sites").replaceChildren(
+    ...sites.map(([site, n]) => {
+      const li = item("li");
+      li.dataset.site = site;
+      li.append(item("span", "site", site), item("output", "count", formatNumber(n)));
+      return li;
+    }),
+  );
+  const { events } = await ask({ type: "recent", limit: 5 });
+  document.getElementById("recent").replaceChildren(
+    ...events.map((e) => {
+      const li = item("li", e.effect === "undo" ? "undo" : "");
+      const when = new Date(e.time).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+      const what = e.effect === "undo" ? t("undoOf", t(`kind_${e.kind}`)) : t(`kind_${e.kind}`);
+      li.append(item("span", "what", what), item("span", "site", e.site), item("code", "rule", e.rule), item("time", "", when));
+      return li;
+    }),
+  );
+}
+
+localise();
+render().catch((e) => {
+  const p = document.getElementById("error");
+  p.textContent = t("errorLoading", e.message);
+  p.hidden = false;
+});

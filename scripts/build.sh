@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the Rust core to wasm and derives the Chromium and Firefox packages from manifest.json:
+#   dist/chromium/, dist/firefox/, dist/digitus-chromium.zip, dist/digitus-firefox.zip
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
+
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+cli_version=$(wasm-bindgen --version | awk '{print $2}')
+if [ "$cli_version" != "$bindgen_version" ]; then
+  echo "wasm-bindgen-cli is $cli_version but Cargo.lock has wasm-bindgen $bindgen_version: run scripts/setup.sh" >&2
+  exit 1
+fi
+
+log "cargo build --release --target wasm32-unknown-unknown"
+cargo build --quiet --release --lib --target wasm32-unknown-unknown
+rm -rf build/pkg && mkdir -p build/pkg
+wasm-bindgen --target web --no-typescript --out-dir build/pkg target/wasm32-unknown-unknown/release/digitus.wasm
+log "wasm-opt -Oz"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  build/pkg/digitus_bg.wasm -o build/pkg/digitus_bg.wasm
+python3 scripts/package.py

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --test, testing) Digitus needs, skipping what is already there.
+# Debian, root. Usage: scripts/setup.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=${1:-}
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=
+apt_need() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -z "$apt_updated" ]; then log "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Rust target for the background module.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+  log "cargo install wasm-bindgen-cli $bindgen_version (a few minutes, once)"
+  cargo install -q wasm-bindgen-cli --version "$bindgen_version" --force
+fi
+
+# wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser.
+apt_need binaryen chromium
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$want_test" = "--test" ]; then
+  apt_need chromium-driver firefox-esr
+  if ! command -v geckodriver >/dev/null || [ "$(geckodriver --version | awk 'NR==1{print $2}')" != "0.37.1" ]; then
+    log "cargo install geckodriver 0.37.1 (a few minutes, once)"
+    cargo install -q geckodriver --version 0.37.1 --force
+  fi
+fi
+log "ready"

@@ -1,0 +1,166 @@
+//! The message API of the background: what content scripts, extension pages, tests and researchers'
+//! scripts may ask, and the answers. Pure: the browser glue only decodes the message, fills in the
+//! sender it saw, and calls `handle`.
+//!
+//! ```text
+//! {type: "sense", observation: {...}}      content scripts: one trusted action → {outcomes: [...]}
+//! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n, ...}
+//! {type: "events", after?: id, limit?: n} → {events: [...], next: id|null}   (newest rules included)
+//! {type: "recent", limit?: n}            → {events: [...]}  newest first
+//! {type: "settings"}                      → Settings
+//! {type: "set_settings", settings: {...}} → Settings (local rules are validated first)
+//! ```
+//! Errors answer `{error: "sentence"}` and change nothing.
+
+use crate::classify::Classifier;
+use crate::error::{Error, Result};
+use crate::ledger::{self, Outcome};
+use crate::model::{Event, Observation};
+use crate::rules::{load_file, Rule};
+use crate::store::Store;
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Longest page of events one request may ask for.
+pub const MAX_PAGE: usize = 1_000;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    Sense { observation: Observation },
+    Summary,
+    Events {
+        #[serde(default)]
+        after: Option<String>,
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    /// The newest events first, each naming the rule that counted it.
+    Recent {
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    Settings,
+    SetSettings { settings: Settings },
+}
+
+/// Who sent a message, as the browser (not the message) says.
+#[derive(Debug, Clone, Default)]
+pub struct Sender {
+    /// From one of our content scripts (a tab), rather than an extension page.
+    pub content_script: bool,
+    /// URL of the sender's top-level page, from `sender.tab.url`.
+    pub tab_url: Option<String>,
+    pub incognito: bool,
+}
+
+/// User settings, kept in the settings store under "settings".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Sites (registrable domains) where nothing is recorded.
+    pub paused_sites: BTreeSet<String>,
+    /// Record in private windows too (off by default).
+    pub record_private: bool,
+    /// The user's own rule file (same format as `rules/sites/*.json`), or empty.
+    pub local_rules: String,
+}
+
+impl Settings {
+    pub fn local_rules(&self) -> Result<Vec<Rule>> {
+        if self.local_rules.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        load_file("local rules", &self.local_rules, false)
+    }
+}
+
+/// What stays in memory between messages: settings and the classifier built from them. Cheap to rebuild,
+/// so a stopped service worker loses nothing.
+pub struct Core {
+    pub settings: Settings,
+    pub classifier: Classifier,
+}
+
+impl Core {
+    pub async fn load<S: Store>(store: &S) -> Result<Core> {
+        let settings: Settings = match store.setting("settings").await? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
+            None => Settings::default(),
+        };
+        // A local rule file that stopped compiling must not stop recording with the bundled rules.
+        let local = settings.local_rules().unwrap_or_default();
+        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings })
+    }
+
+    pub async fn handle<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
+        let json = match request {
+            Request::Sense { mut observation } => {
+                if !sender.content_script {
+                    return Err(Error::BadInput("only content scripts report actions".into()));
+                }
+                validate(&observation)?;
+                observation.top_url = sender.tab_url.clone();
+                let outcomes = self.sense(store, sender, &observation).await?;
+                serde_json::json!({ "outcomes": outcomes })
+            }
+            Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
+            Request::Events { after, limit } => {
+                let limit = limit.unwrap_or(100).clamp(1, MAX_PAGE);
+                let events: Vec<Event> = store.events_after(after.as_deref(), limit).await?;
+                let next = (events.len() == limit).then(|| events.last().map(|e| e.id.clone())).flatten();
+                serde_json::json!({ "events": events, "next": next })
+            }
+            Request::Recent { limit } => {
+                let events = store.recent_events(limit.unwrap_or(20).clamp(1, MAX_PAGE)).await?;
+                serde_json::json!({ "events": events })
+            }
+            Request::Settings => serde_json::to_value(&self.settings)?,
+            Request::SetSettings { settings } => {
+                if sender.content_script {
+                    return Err(Error::BadInput("pages cannot change settings".into()));
+                }
+                let local = settings.local_rules()?;
+                store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
+                self.classifier = Classifier::default().with_local_rules(local);
+                self.settings = settings;
+                serde_json::to_value(&self.settings)?
+            }
+        };
+        Ok(json)
+    }
+
+    async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
+        if sender.incognito && !self.settings.record_private {
+            return Ok(vec![Outcome::Ignored { reason: "private window" }]);
+        }
+        let site = Classifier::site(obs);
+        if self.settings.paused_sites.contains(&site) {
+            return Ok(vec![Outcome::Ignored { reason: "paused on this site" }]);
+        }
+        let labours = self.classifier.classify(obs);
+        if labours.is_empty() {
+            return Ok(vec![Outcome::Ignored { reason: "not labour" }]);
+        }
+        ledger::record(store, &site, obs, labours).await
+    }
+}
+
+/// Refuses observations no sensor of ours would send.
+fn validate(obs: &Observation) -> Result<()> {
+    let bad = |why: &str| Err(Error::BadInput(format!("observation: {why}")));
+    if obs.id.is_empty() || obs.id.len() > 100 {
+        return bad("id must be 1 to 100 characters");
+    }
+    if !obs.time.is_finite() || obs.time <= 0.0 {
+        return bad("time must be a positive number of ms");
+    }
+    if obs.tz.abs() > 18 * 60 {
+        return bad("tz must be within ±18 hours");
+    }
+    if obs.path.is_empty() || obs.path.len() > 64 {
+        return bad("path must hold 1 to 64 elements");
+    }
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! The data model: what sensors report (`Observation`), what the core decides (`Labour`), and what is
+//! kept (`Event`). Field names are part of the export format: rename nothing without a format version bump.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The kinds of unpaid micro-work Digitus counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Likes, hearts, upvotes, favourites, reactions, repository stars.
+    Like,
+    /// Star ratings, scores, thumbs up/down, helpful votes, downvotes.
+    Rating,
+    /// Tags, labels, people tagged, hashtags in submitted posts.
+    Tag,
+    /// Flagging or reporting content: unpaid moderation.
+    Report,
+    /// "Not interested", "show fewer": unpaid recommender labelling.
+    Feedback,
+    /// Review or comment text submitted (counted in words; the text is never kept).
+    Review,
+    /// A CAPTCHA solved.
+    Captcha,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] =
+        [Kind::Like, Kind::Rating, Kind::Tag, Kind::Report, Kind::Feedback, Kind::Review, Kind::Captcha];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Like => "like",
+            Kind::Rating => "rating",
+            Kind::Tag => "tag",
+            Kind::Report => "report",
+            Kind::Feedback => "feedback",
+            Kind::Review => "review",
+            Kind::Captcha => "captcha",
+        }
+    }
+}
+
+/// What an event does to the count of its item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// New labour: counts `amount`.
+    Add,
+    /// Takes back earlier labour (unlike, un-star): counts nothing and cancels the event it names.
+    Undo,
+}
+
+/// How the user acted, as the sensor saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A trusted click (keyboard activation of a native button arrives as a click too).
+    Click,
+    /// Enter or Space on a non-native control (`role=button`, `role=radio`, …).
+    Key,
+    /// Enter or comma in a text field that may be a tag editor.
+    TagKey,
+    /// A form or composer submitted with text (only counts of the text are sent).
+    Submit,
+}
+
+/// One element as the sensor describes it. Values are truncated by the sensor; input values, styles and
+/// event handlers are never sent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Element {
+    /// Lower-case tag name (`button`, `ytd-toggle-button-renderer`).
+    pub tag: String,
+    /// Attributes, including `id` and `class`, as name → value.
+    #[serde(default)]
+    pub attrs: BTreeMap<String, String>,
+    /// Short visible text of small controls (≤ 80 characters), to read labels such as "Like" or "J'aime".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Position among its parent's element children, to find the same control again after a re-render
+    /// and to tell items apart without keeping their content.
+    #[serde(default)]
+    pub nth: u32,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).map(String::as_str)
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.attr("id")
+    }
+
+    pub fn classes(&self) -> impl Iterator<Item = &str> {
+        self.attr("class").unwrap_or("").split_ascii_whitespace()
+    }
+}
+
+/// Counts of submitted text; the text itself never leaves the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TextStats {
+    pub words: u32,
+    pub chars: u32,
+    #[serde(default)]
+    pub hashtags: u32,
+}
+
+/// What a content-script sensor reports for one trusted user action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Unique per action and stable across retries: the store records each id once.
+    pub id: String,
+    pub action: Action,
+    /// When the action happened, ms since the Unix epoch.
+    pub time: f64,
+    /// Minutes to add to UTC to get the user's local time (−`Date.getTimezoneOffset()`).
+    #[serde(default)]
+    pub tz: i32,
+    /// URL of the frame the action happened in.
+    pub url: String,
+    /// URL of the top-level page, filled in by the background from the sender's tab (never trusted from the page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_url: Option<String>,
+    /// The acted-on element first, then its ancestors (across shadow roots).
+    pub path: Vec<Element>,
+    /// The same chain read again once the page settled, to see toggles flip; `None` if the control vanished.
+    #[serde(default)]
+    pub after: Option<Vec<Element>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextStats>,
+    /// Measured time the user spent on this action, when the sensor could measure it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u32>,
+    /// For `TagKey`: whether the field held text when Enter/comma was pressed.
+    #[serde(default)]
+    pub has_value: bool,
+}
+
+/// The core's judgement on an observation: this was labour of this kind, found by this rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labour {
+    pub kind: Kind,
+    pub effect: Effect,
+    /// `rule-id@version`, so each event says which rule counted it.
+    pub rule: String,
+    /// Stable, content-free key of the thing acted on (hash), to undo or replace earlier labour on it.
+    pub item: String,
+    pub amount: u32,
+    pub value: Option<f32>,
+    pub words: Option<u32>,
+    pub chars: Option<u32>,
+    /// Whether a later labour of the same kind on the same item replaces this one (ratings) rather than
+    /// being a duplicate (likes).
+    pub replaceable: bool,
+}
+
+/// What one CAPTCHA solve cost the user. Never images or tokens.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CaptchaDetail {
+    /// `recaptcha`, `hcaptcha`, `turnstile`, `arkose`.
+    pub provider: String,
+    /// Challenge rounds shown (0 for a checkbox-only solve).
+    pub rounds: u32,
+    /// Rounds refused by the provider ("incorrect", "select more").
+    pub failed_rounds: u32,
+    /// Whether an audio challenge was used.
+    pub audio: bool,
+    /// Images labelled, by the object the instructions named ("traffic lights" → 4).
+    pub labels: BTreeMap<String, u32>,
+}
+
+impl CaptchaDetail {
+    pub fn label_count(&self) -> u32 {
+        self.labels.values().sum()
+    }
+}
+
+/// One recorded piece of labour, as kept in storage and exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Idempotent id (from the sensor's observation id).
+    pub id: String,
+    pub kind: Kind,
+    /// Registrable domain of the top-level page (`youtube.com`).
+    pub site: String,
+    /// ms since the Unix epoch, UTC.
+    pub time: f64,
+    /// Local offset from UTC in minutes at the time of the event.
+    #[serde(default)]
+    pub tz: i32,
+    /// Time the labour took, in ms.
+    pub duration_ms: u32,
+    /// Whether `duration_ms` was measured on the page (true) or estimated from the Keystroke-Level Model.
+    pub duration_measured: bool,
+    /// `rule-id@version` that counted it.
+    pub rule: String,
+    pub effect: Effect,
+    /// How many units of labour (1, or the number of hashtags in a post).
+    pub amount: u32,
+    /// Content-free key of the item acted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// Id of the earlier event this one cancels (an unlike, a changed rating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancels: Option<String>,
+    /// Rating value, where the page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chars: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<CaptchaDetail>,
+}
+
+impl Event {
+    /// The local calendar day of the event (`YYYY-MM-DD`), for daily rollups.
+    pub fn day(&self) -> String {
+        day_of(self.time, self.tz)
+    }
+
+    /// What this event adds to its own rollup bucket.
+    pub fn counted_amount(&self) -> i64 {
+        match self.effect {
+            Effect::Add => i64::from(self.amount),
+            Effect::Undo => 0,
+        }
+    }
+}
+
+/// Local calendar day for a UTC millisecond time and an offset in minutes.
+pub fn day_of(time_ms: f64, tz_minutes: i32) -> String {
+    let local_ms = time_ms + f64::from(tz_minutes) * 60_000.0;
+    let days = (local_ms / 86_400_000.0).floor() as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian), to avoid a date crate for one function.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_local_calendar_days() {
+        assert_eq!(day_of(0.0, 0), "1970-01-01");
+        // 2026-11-29T23:30:00Z is already the 30th in Paris (+60 min) and still the 29th in New York.
+        let t = 1_795_995_000_000.0;
+        assert_eq!(day_of(t, 0), "2026-11-29");
+        assert_eq!(day_of(t, 60), "2026-11-30");
+        assert_eq!(day_of(t, -300), "2026-11-29");
+        assert_eq!(day_of(951_782_400_000.0, 0), "2000-02-29");
+    }
+
+    #[test]
+    fn kinds_serialise_as_their_names() {
+        for kind in Kind::ALL {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! A small CSS selector subset, matched against the sensor's element chains instead of a live DOM.
+//!
+//! Rule authors copy selectors from the page inspector, so rules speak CSS: type, `#id`, `.class`,
+//! attribute tests (`[a]`, `=`, `~=`, `^=`, `$=`, `*=`, with an ` i` flag), `:not(compound)`, the
+//! descendant (` `) and child (`>`) combinators, and `,` lists. The chain is the element and its
+//! ancestors, so a selector can only look upwards, which is all a click needs.
+
+use crate::error::{Error, Result};
+use crate::model::Element;
+
+#[derive(Debug, Clone, PartialEq)]
+enum AttrOp {
+    Exists,
+    Equals(String),
+    Word(String),
+    Prefix(String),
+    Suffix(String),
+    Contains(String),
+    DashPrefix(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct AttrTest {
+    name: String,
+    op: AttrOp,
+    ignore_case: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Compound {
+    tag: Option<String>,
+    ids: Vec<String>,
+    classes: Vec<String>,
+    attrs: Vec<AttrTest>,
+    nots: Vec<Compound>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Combinator {
+    Descendant,
+    Child,
+}
+
+/// One complex selector, stored right to left: the subject first, then (combinator, compound) pairs.
+#[derive(Debug, Clone, PartialEq)]
+struct Complex {
+    subject: Compound,
+    ancestors: Vec<(Combinator, Compound)>,
+}
+
+/// A parsed selector list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    source: String,
+    alternatives: Vec<Complex>,
+}
+
+impl Selector {
+    pub fn parse(source: &str) -> Result<Selector> {
+        let mut parser = Parser { chars: source.chars().collect(), pos: 0, source };
+        let alternatives = parser.list()?;
+        Ok(Selector { source: source.to_string(), alternatives })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether `chain[0]` matches, with `chain[1..]` as its ancestors (nearest first).
+    pub fn matches(&self, chain: &[Element]) -> bool {
+        let Some((subject, ancestors)) = chain.split_first() else { return false };
+        self.alternatives
+            .iter()
+            .any(|c| c.subject.matches(subject) && match_ancestors(&c.ancestors, ancestors))
+    }
+}
+
+fn match_ancestors(parts: &[(Combinator, Compound)], chain: &[Element]) -> bool {
+    let Some(((combinator, compound), rest)) = parts.split_first() else { return true };
+    match combinator {
+        Combinator::Child => {
+            chain.first().is_some_and(|e| compound.matches(e)) && match_ancestors(rest, &chain[1..])
+        }
+        Combinator::Descendant => (0..chain.len())
+            .any(|i| compound.matches(&chain[i]) && match_ancestors(rest, &chain[i + 1..])),
+    }
+}
+
+impl Compound {
+    fn matches(&self, el: &Element) -> bool {
+        self.tag.as_ref().is_none_or(|t| t == "*" || *t == el.tag)
+            && self.ids.iter().all(|id| el.id() == Some(id.as_str()))
+            && self.classes.iter().all(|c| el.classes().any(|k| k == c))
+            && self.attrs.iter().all(|a| a.matches(el))
+            && !self.nots.iter().any(|n| n.matches(el))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tag.is_none() && self.ids.is_empty() && self.classes.is_empty() && self.attrs.is_empty() && self.nots.is_empty()
+    }
+}
+
+impl AttrTest {
+    fn matches(&self, el: &Element) -> bool {
+        let Some(raw) = el.attr(&self.name) else { return false };
+        let fold = |s: &str| if self.ignore_case { s.to_lowercase() } else { s.to_string() };
+        let value = fold(raw);
+        match &self.op {
+            AttrOp::Exists => true,
+            AttrOp::Equals(v) => value == fold(v),
+            AttrOp::Word(v) => value.split_ascii_whitespace().any(|w| w == fold(v)),
+            AttrOp::Prefix(v) => !v.is_empty() && value.starts_with(&fold(v)),
+            AttrOp::Suffix(v) => !v.is_empty() && value.ends_with(&fold(v)),
+            AttrOp::Contains(v) => !v.is_empty() && value.contains(&fold(v)),
+            AttrOp::DashPrefix(v) => {
+                let v = fold(v);
+                value == v || value.starts_with(&format!("{v}-"))
+            }
+        }
+    }
+}
+
+struct Parser<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    source: &'a str,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> Error {
+        Error::BadRule(format!("selector {:?}: {what} at character {}", self.source, self.pos + 1))
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn skip_spaces(&mut self) -> bool {
+        let start = self.pos;
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    fn list(&mut self) -> Result<Vec<Complex>> {
+        let mut out = vec![self.complex()?];
+        while self.peek() == Some(',') {
+            self.pos += 1;
+            out.push(self.complex()?);
+        }
+        if self.pos < self.chars.len() {
+            return Err(self.error("unexpected character"));
+        }
+        Ok(out)
+    }
+
+    fn complex(&mut self) -> Result<Complex> {
+        self.skip_spaces();
+        let mut compounds = vec![self.compound()?];
+        let mut combinators = Vec::new();
+        loop {
+            let spaced = self.skip_spaces();
+            match self.peek() {
+                Some('>') => {
+                    self.pos += 1;
+                    self.skip_spaces();
+                    combinators.push(Combinator::Child);
+                }
+                Some(',') | None | Some(')') => break,
+                _ if spaced => combinators.push(Combinator::Descendant),
+                _ => return Err(self.error("unexpected character")),
+            }
+            compounds.push(self.compound()?);
+        }
+        let subject = compounds.pop().expect("unreachable: at least one compound was parsed");
+        let ancestors = combinators.into_iter().rev().zip(compounds.into_iter().rev()).collect();
+        Ok(Complex { subject, ancestors })
+    }
+
+    fn compound(&mut self) -> Result<Compound> {
+        let mut c = Compound::default();
+        if self.peek() == Some('*') {
+            self.pos += 1;
+            c.tag = Some("*".into());
+        } else if self.peek().is_some_and(is_ident_char) {
+            c.tag = Some(self.ident()?.to_ascii_lowercase());
+        }
+        loop {
+            match self.peek() {
+                Some('#') => {
+                    self.pos += 1;
+                    c.ids.push(self.ident()?);
+                }
+                Some('.') => {
+                    self.pos += 1;
+                    c.classes.push(self.ident()?);
+                }
+                Some('[') => {
+                    self.pos += 1;
+                    c.attrs.push(self.attr()?);
+                }
+                Some(':') => {
+                    let rest: String = self.chars[self.pos..].iter().take(5).collect();
+                    if rest != ":not(" {
+                        return Err(self.error("only :not(...) is supported"));
+                    }
+                    self.pos += 5;
+                    self.skip_spaces();
+                    let inner = self.compound()?;
+                    self.skip_spaces();
+                    if self.peek() != Some(')') {
+                        return Err(self.error("expected ) closing :not("));
+                    }
+                    self.pos += 1;
+                    c.nots.push(inner);
+                }
+                _ => break,
+            }
+        }
+        if c.is_empty() {
+            return Err(self.error("expected a selector"));
+        }
+        Ok(c)
+    }
+
+    fn ident(&mut self) -> Result<String> {
+        let start = self.pos;
+        while self.peek().is_some_and(is_ident_char) {
+            self.pos += 1;
+        }
+        if start == self.pos {
+            return Err(self.error("expected a name"));
+        }
+        Ok(self.chars[start..self.pos].iter().collect())
+    }
+
+    fn attr(&mut self) -> Result<AttrTest> {
+        self.skip_spaces();
+        let name = self.ident()?.to_ascii_lowercase();
+        self.skip_spaces();
+        let op_start = self.pos;
+        while self.peek().is_some_and(|c| "~^$*|=".contains(c)) {
+            self.pos += 1;
+        }
+        let op: String = self.chars[op_start..self.pos].iter().collect();
+        if op.is_empty() {
+            if self.peek() != Some(']') {
+                return Err(self.error("expected ] or an operator"));
+            }
+            self.pos += 1;
+            return Ok(AttrTest { name, op: AttrOp::Exists, ignore_case: false });
+        }
+        self.skip_spaces();
+        let value = match self.peek() {
+            Some(q @ ('"' | '\'')) => {
+                self.pos += 1;
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c != q) {
+                    self.pos += 1;
+                }
+                if self.peek().is_none() {
+                    return Err(self.error("unterminated string"));
+                }
+                let v: String = self.chars[start..self.pos].iter().collect();
+                self.pos += 1;
+                v
+            }
+            _ => self.ident()?,
+        };
+        self.skip_spaces();
+        let mut ignore_case = false;
+        if matches!(self.peek(), Some('i' | 'I')) {
+            self.pos += 1;
+            ignore_case = true;
+            self.skip_spaces();
+        }
+        if self.peek() != Some(']') {
+            return Err(self.error("expected ]"));
+        }
+        self.pos += 1;
+        let op = match op.as_str() {
+            "=" => AttrOp::Equals(value),
+            "~=" => AttrOp::Word(value),
+            "^=" => AttrOp::Prefix(value),
+            "$=" => AttrOp::Suffix(value),
+            "*=" => AttrOp::Contains(value),
+            "|=" => AttrOp::DashPrefix(value),
+            _ => return Err(self.error("unknown attribute operator")),
+        };
+        Ok(AttrTest { name, op, ignore_case })
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Builds an element from `tag#id.class[attr=value]`-like shorthand, for tests.
+    pub fn el(tag: &str, attrs: &[(&str, &str)]) -> Element {
+        Element {
+            tag: tag.into(),
+            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            text: None,
+            nth: 0,
+        }
+    }
+
+    fn chain() -> Vec<Element> {
+        vec![
+            el("path", &[]),
+            el("button", &[("class", "yt-spec-button-shape-next  tonal"), ("aria-pressed", "false"), ("aria-label", "like this video along with 12 other people")]),
+            el("button-view-model", &[]),
+            el("toggle-button-view-model", &[]),
+            el("like-button-view-model", &[("class", "ytLikeButtonViewModelHost")]),
+            el("div", &[("id", "segmented-like-button")]),
+            el("body", &[]),
+        ]
+    }
+
+    #[test]
+    fn matches_compounds_and_combinators() {
+        let c = chain();
+        let at = |s: &str, i: usize| Selector::parse(s).unwrap().matches(&c[i..]);
+        assert!(at("button", 1));
+        assert!(!at("button", 0));
+        assert!(at("#segmented-like-button button", 1));
+        assert!(at("like-button-view-model > toggle-button-view-model > button-view-model > button", 1));
+        assert!(!at("like-button-view-model > button", 1));
+        assert!(at("button.tonal[aria-pressed=false]", 1));
+        assert!(at("button[aria-label^='Like this' i]", 1));
+        assert!(!at("button[aria-label^='Like this']", 1));
+        assert!(at("button[aria-label*=\"other people\"]", 1));
+        assert!(at("[class~=tonal]", 1));
+        assert!(at("button:not([aria-pressed=true])", 1));
+        assert!(!at("button:not(.tonal)", 1));
+        assert!(at("a, div#nope, button", 1));
+        assert!(at("*", 0));
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_match() {
+        for bad in ["", "button[", "a:hover", "a >", "[x=\"open]", "a ~ b", "a[x%=y]"] {
+            let err = Selector::parse(bad).unwrap_err();
+            assert!(matches!(err, Error::BadRule(_)), "{bad}: {err:?}");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The summary every page and the query API show, computed from rollups only (fast at a million events).
+
+use crate::model::Kind;
+use crate::store::Rollup;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// CAPTCHA totals.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CaptchaSummary {
+    pub solves: i64,
+    pub labels: i64,
+    pub seconds: f64,
+    pub by_object: BTreeMap<String, i64>,
+}
+
+/// Answer to `{type: "summary"}`. Fields are only ever added, never changed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Net count per kind; every kind is present, zero included.
+    pub kinds: BTreeMap<String, i64>,
+    /// Net count per site and kind (kinds with zero left out).
+    pub sites: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Sum of all kinds.
+    pub events: i64,
+    /// Time spent on counted labour, seconds.
+    pub seconds: f64,
+    /// Words written in reviews and comments.
+    pub words: i64,
+    pub captcha: CaptchaSummary,
+}
+
+impl Summary {
+    pub fn from_rollups<'a>(rollups: impl IntoIterator<Item = &'a Rollup>) -> Summary {
+        let mut s = Summary::default();
+        for kind in Kind::ALL {
+            s.kinds.insert(kind.as_str().to_string(), 0);
+        }
+        let mut ms = 0i64;
+        let mut captcha_ms = 0i64;
+        for r in rollups {
+            let kind = r.bucket.kind.as_str();
+            let t = &r.totals;
+            *s.kinds.entry(kind.to_string()).or_default() += t.count;
+            *s.sites.entry(r.bucket.site.clone()).or_default().entry(kind.to_string()).or_default() += t.count;
+            s.events += t.count;
+            ms += t.ms;
+            s.words += t.words;
+            if r.bucket.kind == Kind::Captcha {
+                s.captcha.solves += t.count;
+                s.captcha.labels += t.labels;
+                captcha_ms += t.ms;
+                for (object, n) in &t.objects {
+                    *s.captcha.by_object.entry(object.clone()).or_default() += n;
+                }
+            }
+        }
+        for kinds in s.sites.values_mut() {
+            kinds.retain(|_, n| *n != 0);
+        }
+        s.sites.retain(|_, kinds| !kinds.is_empty());
+        s.captcha.by_object.retain(|_, n| *n != 0);
+        s.seconds = ms as f64 / 1000.0;
+        s.captcha.seconds = captcha_ms as f64 / 1000.0;
+        s
+    }
+}

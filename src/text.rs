@@ -1,0 +1,97 @@
+//! Word-level text matching for labels in any language: lower-cased tokens, with camelCase and
+//! kebab-case identifiers split, so that "likeBtn", "like-button" and "Like" all contain the word "like".
+
+/// Splits text into lower-case word tokens. Apostrophes stay inside words ("j'aime", "don't").
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
+        if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
+            // camelCase boundary: "likeBtn" → "like", "btn"
+            if c.is_uppercase() && prev_lower && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = c.is_lowercase();
+            word.extend(c.to_lowercase());
+        } else {
+            prev_lower = false;
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+            }
+        }
+    }
+    if !word.is_empty() {
+        out.push(word.trim_end_matches('\'').to_string());
+    }
+    out
+}
+
+/// A phrase pre-split into tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phrase(pub Vec<String>);
+
+impl Phrase {
+    pub fn new(text: &str) -> Phrase {
+        Phrase(tokens(text))
+    }
+
+    /// Whether the phrase occurs as a run of whole tokens.
+    pub fn occurs_in(&self, haystack: &[String]) -> bool {
+        !self.0.is_empty() && haystack.windows(self.0.len()).any(|w| w == self.0.as_slice())
+    }
+}
+
+/// Whether a token is a number ("12", "1,234" is split into "1" "234", "3k" counts too).
+pub fn is_number(token: &str) -> bool {
+    let digits = token.trim_end_matches(['k', 'm']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The first number in a text (for rating values: "Rate 4", "4 étoiles", "4.5 stars").
+pub fn first_number(text: &str) -> Option<f32> {
+    let mut buf = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || (c == '.' && !buf.is_empty() && !buf.contains('.')) {
+            buf.push(c);
+        } else if !buf.is_empty() {
+            break;
+        }
+    }
+    buf.trim_end_matches('.').parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_labels_and_identifiers() {
+        assert_eq!(tokens("likeBtn"), ["like", "btn"]);
+        assert_eq!(tokens("like-button_icon"), ["like", "button", "icon"]);
+        assert_eq!(tokens("J’aime"), ["j'aime"]);
+        assert_eq!(tokens("Don't recommend channel"), ["don't", "recommend", "channel"]);
+        assert_eq!(tokens("Gefällt mir"), ["gefällt", "mir"]);
+        assert_eq!(tokens("1,234 likes"), ["1", "234", "likes"]);
+        assert_eq!(tokens("+1"), ["+1"]);
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let hay = tokens("Like this video along with 12 other people");
+        assert!(Phrase::new("like").occurs_in(&hay));
+        assert!(Phrase::new("other people").occurs_in(&hay));
+        assert!(!Phrase::new("likes").occurs_in(&hay));
+        assert!(!Phrase::new("unlike").occurs_in(&tokens("Like")));
+        assert!(!Phrase::new("like").occurs_in(&tokens("unlike")));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(first_number("Rate 4 out of 5"), Some(4.0));
+        assert_eq!(first_number("4.5 stars."), Some(4.5));
+        assert_eq!(first_number("no number"), None);
+        assert!(is_number("12") && is_number("3k") && !is_number("k") && !is_number("like"));
+    }
+}
