@@ -15,8 +15,11 @@ fi
 log "cargo build --release --target wasm32-unknown-unknown"
 cargo build --quiet --release --lib --target wasm32-unknown-unknown
 rm -rf build/pkg && mkdir -p build/pkg
-wasm-bindgen --target web --no-typescript --out-dir build/pkg target/wasm32-unknown-unknown/release/digitus.wasm
+# wasm-opt runs before wasm-bindgen: Debian's binaryen 108 breaks the externref table that wasm-bindgen
+# 0.2.130 adds ("WebAssembly.Table.set(): Argument 1 is invalid" at start), but optimises rustc's output well.
 log "wasm-opt -Oz"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  build/pkg/digitus_bg.wasm -o build/pkg/digitus_bg.wasm
+  --enable-reference-types --enable-multivalue \
+  target/wasm32-unknown-unknown/release/digitus.wasm -o build/digitus.opt.wasm
+wasm-bindgen --target web --no-typescript --out-name digitus --out-dir build/pkg build/digitus.opt.wasm
 python3 scripts/package.py

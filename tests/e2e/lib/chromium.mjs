@@ -1,0 +1,69 @@
+// Launches Debian's Chromium headless with the built extension (dist/chromium) loaded, every host name
+// mapped to the local fixture server.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const CHROMIUM_DIST = path.join(ROOT, "dist/chromium");
+
+export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [] } = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    ignoreHTTPSErrors: true,
+    args: [
+      "--headless=new",
+      `--disable-extensions-except=${extension}`,
+      `--load-extension=${extension}`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--ignore-certificate-errors",
+      `--host-resolver-rules=MAP * 127.0.0.1:${server.httpsPort}, EXCLUDE localhost`,
+      ...args,
+    ],
+  });
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent("serviceworker", { timeout: 30_000 });
+  const id = new URL(worker.url()).host;
+  const origin = `chrome-extension://${id}`;
+  let page;
+  /** Sends a message to the background from an extension page, as the popup does. */
+  async function ask(message) {
+    if (!page || page.isClosed()) {
+      page = await context.newPage();
+      await page.goto(`${origin}/popup.html`);
+    }
+    return page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+  }
+  return {
+    context,
+    id,
+    origin,
+    ask,
+    summary: () => ask({ type: "summary" }),
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until `accept` holds or the time runs out; returns the last value (the test asserts on it). */
+export async function eventually(probe, accept, { timeout = 8000, every = 100 } = {}) {
+  const end = Date.now() + timeout;
+  let value = await probe();
+  while (!accept(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, every));
+    value = await probe();
+  }
+  return value;
+}
