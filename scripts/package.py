@@ -5,13 +5,15 @@ Chromium: MV3 module service worker. Firefox: `background.scripts` with `type: m
 extension service workers), the gecko settings, and no Chromium-only keys.
 """
 import copy
+import os
 import json
 import pathlib
 import shutil
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist"
+OUT = pathlib.Path(os.environ.get("DIGITUS_OUT", ROOT))
+DIST = OUT / "dist"
 
 
 def chromium(manifest):
@@ -33,13 +35,13 @@ def package(name, manifest):
     out = DIST / name
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(ROOT / "extension", out)
-    shutil.copytree(ROOT / "build" / "pkg", out / "pkg")
+    shutil.copytree(OUT / "build" / "pkg", out / "pkg")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     with zipfile.ZipFile(DIST / f"digitus-{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(out.rglob("*")):
             if path.is_file():
                 z.write(path, path.relative_to(out))
-    print(f"[package] dist/{name}/ and dist/digitus-{name}.zip")
+    print(f"[package] {out}/ and {DIST}/digitus-{name}.zip")
 
 
 def main():

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const CHROMIUM_DIST = path.join(ROOT, "dist/chromium");
+export const CHROMIUM_DIST = path.join(process.env.DIGITUS_OUT || ROOT, "dist/chromium");
 
 export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [] } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-chromium-"));

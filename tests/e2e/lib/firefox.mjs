@@ -10,7 +10,7 @@ import { Builder, By, until } from "selenium-webdriver";
 import firefox from "selenium-webdriver/firefox.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const FIREFOX_DIST = path.join(ROOT, "dist/firefox");
+export const FIREFOX_DIST = path.join(process.env.DIGITUS_OUT || ROOT, "dist/firefox");
 export const GECKO_ID = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")).browser_specific_settings.gecko.id;
 export const UUID = "6b1f3c2e-0d1a-4e5f-9a7b-d161705d1a11";
 
