@@ -1,0 +1,244 @@
+//! Tier 1: the message API and the ledger, natively, on the in-memory store: exactly-once recording,
+//! undo, replacement, dedupe, privacy settings and refusal of malformed input.
+
+use digitus::api::{Core, Request, Sender, Settings};
+use digitus::model::{Action, Element, Observation, TextStats};
+use digitus::store::{MemoryStore, Store};
+use digitus::summary::Summary;
+use futures::executor::block_on;
+use serde_json::{json, Value};
+
+const T0: f64 = 1_795_995_000_000.0;
+
+fn el(tag: &str, attrs: &[(&str, &str)], nth: u32) -> Element {
+    Element { tag: tag.into(), attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), text: None, nth }
+}
+
+fn chain(control: Element) -> Vec<Element> {
+    vec![control, el("div", &[("class", "actions")], 3), el("article", &[], 1), el("body", &[], 1)]
+}
+
+fn obs(id: &str, time: f64, path: Vec<Element>, after: Vec<Element>) -> Observation {
+    Observation {
+        id: id.into(),
+        action: Action::Click,
+        time,
+        tz: 0,
+        url: "https://www.example.org/post/7".into(),
+        top_url: None,
+        path,
+        after: Some(after),
+        text: None,
+        duration_ms: None,
+        has_value: false,
+    }
+}
+
+fn like(id: &str, time: f64, from: bool, to: bool) -> Observation {
+    let b = |p: bool| chain(el("button", &[("aria-label", "Like"), ("aria-pressed", if p { "true" } else { "false" })], 0));
+    obs(id, time, b(from), b(to))
+}
+
+fn star(id: &str, time: f64, n: u32) -> Observation {
+    let label = format!("Rate {n} out of 5");
+    let radio = el("span", &[("role", "radio"), ("aria-label", &label), ("aria-checked", "false")], n);
+    let after = el("span", &[("role", "radio"), ("aria-label", &label), ("aria-checked", "true")], n);
+    let group = |r: Element| vec![r, el("div", &[("role", "radiogroup"), ("aria-label", "Your rating")], 2), el("body", &[], 1)];
+    obs(id, time, group(radio), group(after))
+}
+
+fn tab(url: &str) -> Sender {
+    Sender { content_script: true, tab_url: Some(url.into()), incognito: false }
+}
+
+fn page() -> Sender {
+    Sender { content_script: false, tab_url: None, incognito: false }
+}
+
+struct World {
+    core: Core,
+    store: MemoryStore,
+}
+
+impl World {
+    fn new() -> World {
+        let store = MemoryStore::new();
+        let core = block_on(Core::load(&store)).unwrap();
+        World { core, store }
+    }
+
+    fn sense_as(&mut self, sender: &Sender, o: Observation) -> Value {
+        block_on(self.core.handle(&self.store, sender, Request::Sense { observation: o })).unwrap()
+    }
+
+    fn sense(&mut self, o: Observation) -> Value {
+        let url = o.url.clone();
+        self.sense_as(&tab(&url), o)
+    }
+
+    fn summary(&mut self) -> Summary {
+        serde_json::from_value(block_on(self.core.handle(&self.store, &page(), Request::Summary)).unwrap()).unwrap()
+    }
+
+    fn request(&mut self, message: Value) -> digitus::Result<Value> {
+        let request: Request = serde_json::from_value(message).map_err(|e| digitus::Error::BadInput(e.to_string()))?;
+        block_on(self.core.handle(&self.store, &page(), request))
+    }
+}
+
+fn outcome(v: &Value) -> &str {
+    v["outcomes"][0]["outcome"].as_str().unwrap()
+}
+
+#[test]
+fn a_like_then_an_unlike_leaves_nothing_counted_but_both_events_kept() {
+    let mut w = World::new();
+    assert_eq!(outcome(&w.sense(like("1", T0, false, true))), "recorded");
+    assert_eq!(w.summary().kinds["like"], 1);
+    let undo = w.sense(like("2", T0 + 5_000.0, true, false));
+    assert_eq!(undo["outcomes"][0]["effect"], "undo");
+    assert_eq!(undo["outcomes"][0]["cancels"], "1");
+    let s = w.summary();
+    assert_eq!((s.kinds["like"], s.events), (0, 0));
+    assert!(s.sites.is_empty());
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 2);
+    // Liking again counts again.
+    w.sense(like("3", T0 + 10_000.0, false, true));
+    assert_eq!(w.summary().kinds["like"], 1);
+}
+
+#[test]
+fn an_unlike_of_a_like_made_before_install_is_not_recorded() {
+    let mut w = World::new();
+    assert_eq!(w.sense(like("1", T0, true, false))["outcomes"][0]["reason"], "nothing to undo");
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 0);
+}
+
+#[test]
+fn a_retried_observation_is_recorded_once() {
+    let mut w = World::new();
+    w.sense(like("same", T0, false, true));
+    assert_eq!(outcome(&w.sense(like("same", T0, false, true))), "already_recorded");
+    assert_eq!(w.summary().events, 1);
+}
+
+#[test]
+fn two_reports_of_one_press_count_once() {
+    let mut w = World::new();
+    w.sense(like("a", T0, false, true));
+    let second = w.sense(like("b", T0 + 40.0, false, true));
+    assert_eq!(second["outcomes"][0]["reason"], "already counted");
+    assert_eq!(w.summary().kinds["like"], 1);
+}
+
+#[test]
+fn a_changed_rating_replaces_the_first_one() {
+    let mut w = World::new();
+    w.sense(star("r1", T0, 3));
+    let second = w.sense(star("r2", T0 + 8_000.0, 5));
+    assert_eq!(second["outcomes"][0]["cancels"], "r1");
+    let s = w.summary();
+    assert_eq!(s.kinds["rating"], 1);
+    let events = block_on(w.store.events_after(None, 10)).unwrap();
+    assert_eq!(events.iter().find(|e| e.id == "r2").unwrap().value, Some(5.0));
+}
+
+#[test]
+fn the_site_is_the_top_page_registrable_domain_given_by_the_browser() {
+    let mut w = World::new();
+    // The frame claims another URL; the browser's tab URL decides the site.
+    let mut o = like("1", T0, false, true);
+    o.url = "https://embed.widgets.example/frame".into();
+    o.top_url = Some("https://evil.example/".into()); // ignored: overwritten from the sender
+    w.sense_as(&tab("https://m.youtube.com/watch?v=1"), o);
+    assert_eq!(w.summary().sites.keys().collect::<Vec<_>>(), ["youtube.com"]);
+}
+
+#[test]
+fn paused_sites_and_private_windows_record_nothing_until_allowed() {
+    let mut w = World::new();
+    let settings = Settings { paused_sites: ["example.org".to_string()].into(), ..Settings::default() };
+    w.request(json!({"type": "set_settings", "settings": settings})).unwrap();
+    assert_eq!(w.sense(like("1", T0, false, true))["outcomes"][0]["reason"], "paused on this site");
+
+    let private = Sender { content_script: true, tab_url: Some("https://other.example.com/".into()), incognito: true };
+    let mut o = like("2", T0, false, true);
+    o.url = "https://other.example.com/".into();
+    assert_eq!(w.sense_as(&private, o.clone())["outcomes"][0]["reason"], "private window");
+    w.request(json!({"type": "set_settings", "settings": {"record_private": true}})).unwrap();
+    assert_eq!(outcome(&w.sense_as(&private, o)), "recorded");
+    assert_eq!(w.summary().events, 1);
+}
+
+#[test]
+fn a_submitted_comment_counts_words_and_hashtags_but_keeps_no_text() {
+    let mut w = World::new();
+    let form = vec![el("form", &[("class", "comment-form")], 0), el("main", &[], 1), el("body", &[], 1)];
+    let o = Observation {
+        action: Action::Submit,
+        text: Some(TextStats { words: 12, chars: 70, hashtags: 2 }),
+        duration_ms: Some(41_000),
+        after: None,
+        ..obs("c1", T0, form, vec![])
+    };
+    let out = w.sense(o);
+    assert_eq!(out["outcomes"].as_array().unwrap().len(), 2);
+    let s = w.summary();
+    assert_eq!((s.kinds["review"], s.kinds["tag"], s.words), (1, 2, 12));
+    let events = block_on(w.store.events_after(None, 10)).unwrap();
+    let review = events.iter().find(|e| e.kind == digitus::model::Kind::Review).unwrap();
+    assert_eq!((review.duration_ms, review.duration_measured, review.chars), (41_000, true, Some(70)));
+}
+
+#[test]
+fn malformed_requests_are_refused_with_a_reason_and_change_nothing() {
+    let mut w = World::new();
+    w.sense(like("1", T0, false, true));
+    let before = w.summary();
+    for (message, expected) in [
+        (json!({"type": "nonsense"}), "unknown variant"),
+        (json!({"type": "set_settings", "settings": {"local_rules": "{not json"}}), "local rules"),
+    ] {
+        let err = w.request(message).unwrap_err().to_string();
+        assert!(err.contains(expected), "{err}");
+    }
+    for (o, expected) in [
+        (Observation { path: vec![], ..like("2", T0, false, true) }, "path"),
+        (Observation { time: f64::NAN, ..like("3", T0, false, true) }, "time"),
+        (Observation { id: String::new(), ..like("4", T0, false, true) }, "id"),
+        (Observation { tz: 5000, ..like("5", T0, false, true) }, "tz"),
+    ] {
+        let err = block_on(w.core.handle(&w.store, &tab(&o.url.clone()), Request::Sense { observation: o })).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    // Pages may not report actions, and content scripts may not change settings.
+    let err = block_on(w.core.handle(&w.store, &page(), Request::Sense { observation: like("6", T0, false, true) })).unwrap_err();
+    assert!(err.to_string().contains("only content scripts"));
+    let err = block_on(w.core.handle(&w.store, &tab("https://a.com/"), Request::SetSettings { settings: Settings::default() })).unwrap_err();
+    assert!(err.to_string().contains("cannot change settings"));
+    assert_eq!(w.summary(), before);
+}
+
+#[test]
+fn the_summary_lists_every_kind_and_events_page_through() {
+    let mut w = World::new();
+    for i in 0..5 {
+        let mut o = like(&format!("e{i}"), T0 + f64::from(i) * 10_000.0, false, true);
+        o.url = format!("https://www.example.org/post/{i}");
+        o.path[2].nth = i; // five different posts
+        o.after.as_mut().unwrap()[2].nth = i;
+        w.sense(o);
+    }
+    let s = w.summary();
+    assert_eq!(s.kinds.len(), 7);
+    assert_eq!(s.events, 5);
+    let first = w.request(json!({"type": "events", "limit": 3})).unwrap();
+    assert_eq!(first["events"].as_array().unwrap().len(), 3);
+    let next = first["next"].as_str().unwrap().to_string();
+    let second = w.request(json!({"type": "events", "after": next, "limit": 3})).unwrap();
+    assert_eq!(second["events"].as_array().unwrap().len(), 2);
+    assert!(second["next"].is_null());
+    let recent = w.request(json!({"type": "recent", "limit": 2})).unwrap();
+    assert_eq!(recent["events"][0]["id"], "e4");
+    assert_eq!(recent["events"][0]["rule"], "generic.like@1");
+}
