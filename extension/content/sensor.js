@@ -14,6 +14,9 @@
   globalThis.__digitusSensor = true;
 
   const api = globalThis.browser ?? globalThis.chrome;
+  // The classroom demo (www/) runs this same sensor as a page script, with the Rust core in the page.
+  // A web page cannot reach this variable in the extension's isolated world.
+  const transport = globalThis.__digitusTransport ?? ((message) => api.runtime.sendMessage(message));
   const MAX_PATH = 16;
   const MAX_ATTRS = 24;
   const ATTR_MAX = 120;
@@ -114,11 +117,11 @@
     for (const delay of [0, 200, 600, 1500, 4000, 8000]) {
       if (delay) await new Promise((r) => setTimeout(r, delay));
       try {
-        const answer = await api.runtime.sendMessage(message);
+        const answer = await transport(message);
         if (answer && !answer.error) return;
         if (answer?.error && !/storage/i.test(answer.error)) return; // refused: retrying won't help
       } catch (e) {
-        if (!api.runtime?.id) return; // extension reloaded or removed: this script is orphaned
+        if (!globalThis.__digitusTransport && !api?.runtime?.id) return; // extension reloaded or removed: orphaned
       }
     }
   }

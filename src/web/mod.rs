@@ -2,6 +2,7 @@
 //! point. No judgement here: everything is decided by the pure core.
 
 pub mod background;
+pub mod demo;
 pub mod idb;
 
 use wasm_bindgen::JsValue;

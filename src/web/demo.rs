@@ -1,0 +1,41 @@
+//! The classroom demo's entry point: the same core, recording into memory inside an ordinary web page, so
+//! students who cannot install anything see their clicks counted by the same rules and ledger.
+
+use super::{from_js, to_js};
+use crate::api::{Core, Request, Sender};
+use crate::error::Error;
+use crate::store::MemoryStore;
+use futures::lock::Mutex;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+struct Demo {
+    core: Core,
+    store: MemoryStore,
+}
+
+thread_local! {
+    static DEMO: Rc<Mutex<Option<Demo>>> = Rc::new(Mutex::new(None));
+}
+
+/// Handles a message from the demo page's sensor or counters, as the background would for an extension.
+/// Resolves to the answer, or to `{error}`.
+#[wasm_bindgen]
+pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
+    let result: Result<JsValue, Error> = async {
+        let request: Request = from_js(message).map_err(|e| Error::BadInput(format!("message: {e}")))?;
+        let cell = DEMO.with(Rc::clone);
+        let mut guard = cell.lock().await;
+        if guard.is_none() {
+            let store = MemoryStore::new();
+            let core = Core::load(&store).await?;
+            *guard = Some(Demo { core, store });
+        }
+        let demo = guard.as_mut().expect("unreachable: initialised just above");
+        let is_sense = matches!(request, Request::Sense { .. });
+        let sender = Sender { content_script: is_sense, tab_url: Some(page_url), incognito: false };
+        to_js(&demo.core.handle(&demo.store, &sender, request).await?)
+    }
+    .await;
+    result.unwrap_or_else(|e| to_js(&serde_json::json!({ "error": e.to_string() })).unwrap_or(JsValue::NULL))
+}
