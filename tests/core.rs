@@ -48,11 +48,11 @@ fn star(id: &str, time: f64, n: u32) -> Observation {
 }
 
 fn tab(url: &str) -> Sender {
-    Sender { content_script: true, tab_url: Some(url.into()), incognito: false }
+    Sender { content_script: true, tab_url: Some(url.into()), incognito: false, ..Sender::default() }
 }
 
 fn page() -> Sender {
-    Sender { content_script: false, tab_url: None, incognito: false }
+    Sender { content_script: false, tab_url: None, incognito: false, ..Sender::default() }
 }
 
 struct World {
@@ -161,7 +161,7 @@ fn paused_sites_and_private_windows_record_nothing_until_allowed() {
     w.request(json!({"type": "set_settings", "settings": settings})).unwrap();
     assert_eq!(w.sense(like("1", T0, false, true))["outcomes"][0]["reason"], "paused on this site");
 
-    let private = Sender { content_script: true, tab_url: Some("https://other.example.com/".into()), incognito: true };
+    let private = Sender { content_script: true, tab_url: Some("https://other.example.com/".into()), incognito: true, ..Sender::default() };
     let mut o = like("2", T0, false, true);
     o.url = "https://other.example.com/".into();
     assert_eq!(w.sense_as(&private, o.clone())["outcomes"][0]["reason"], "private window");
@@ -240,5 +240,5 @@ fn the_summary_lists_every_kind_and_events_page_through() {
     assert!(second["next"].is_null());
     let recent = w.request(json!({"type": "recent", "limit": 2})).unwrap();
     assert_eq!(recent["events"][0]["id"], "e4");
-    assert_eq!(recent["events"][0]["rule"], "generic.like@1");
+    assert!(recent["events"][0]["rule"].as_str().unwrap().starts_with("generic.like@"));
 }
