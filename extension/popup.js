@@ -1,6 +1,6 @@
 import { ask, formatNumber, KINDS, localise, t } from "./i18n.js";
 
-const ICONS = { like: "♥", rating: "★", tag: "#", report: "⚑", feedback: "✋", review: "✎", captcha: "▦" };
+const ICONS = { like: "♥", rating: "★", tag: "#", report: "⚑", feedback: "⊘", review: "✎", captcha: "▦" };
 
 function item(tag, className, text) {
   const el = document.createElement(tag);

@@ -95,7 +95,12 @@ globalThis.__digitusTransport = async (message) => {
   setTimeout(refresh, 0);
   return answer;
 };
-const sensor = document.createElement("script");
-sensor.src = "/sensor.js";
-document.head.append(sensor);
+// Counts show only once the sensor listens, so no early click goes unseen.
+await new Promise((resolve, reject) => {
+  const sensor = document.createElement("script");
+  sensor.src = "/sensor.js";
+  sensor.onload = resolve;
+  sensor.onerror = () => reject(new Error("sensor.js did not load"));
+  document.head.append(sensor);
+});
 applyLanguage();
