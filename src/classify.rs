@@ -2,11 +2,11 @@
 //! Site rules are tried first (the first rule whose target matches decides, even if it decides "nothing
 //! happened"); the generic heuristic covers every other site.
 
-use crate::generic::{Generic, State};
+use crate::generic::{describe, Generic, State};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
 use crate::site::site_of;
-use crate::text::first_number;
+use crate::text::{first_number, Phrase};
 
 /// How far above the clicked node a rule's target may be.
 const TARGET_DEPTH: usize = 8;
@@ -47,16 +47,38 @@ impl Classifier {
     pub fn classify(&self, obs: &Observation) -> Vec<Labour> {
         let site = Self::site(obs);
         for rule in self.rules.iter().filter(|r| r.applies_to(&site) && r.spec.actions.contains(&obs.action)) {
-            if let Some(index) = (0..obs.path.len().min(TARGET_DEPTH)).find(|&i| rule.target.matches(&obs.path[i..])) {
-                return self.apply_rule(rule, index, obs, &site).into_iter().collect();
+            if let Some(index) = (0..obs.path.len().min(TARGET_DEPTH))
+                .find(|&i| rule.target.matches(&obs.path[i..]) && says_one_of(&rule.words, &obs.path[..=i]))
+            {
+                return self.apply_rule(rule, index, obs, &site);
             }
         }
         self.apply_generic(obs, &site)
     }
 
-    fn apply_rule(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> Option<Labour> {
+    /// The labour a matching rule finds: none, one, or a post and the hashtags it carries.
+    fn apply_rule(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> Vec<Labour> {
+        let Some(labour) = self.rule_labour(rule, index, obs, site) else { return Vec::new() };
+        let hashtags = obs.text.map_or(0, |t| t.hashtags);
+        let carries_hashtags = labour.kind == Kind::Review && rule.spec.amount.is_none() && hashtags > 0;
+        let tags = carries_hashtags.then(|| Labour {
+            kind: Kind::Tag,
+            effect: Effect::Add,
+            rule: labour.rule.clone(),
+            item: item_key(site, obs, index, Kind::Tag, true),
+            amount: hashtags,
+            value: None,
+            words: None,
+            chars: None,
+            replaceable: false,
+        });
+        std::iter::once(labour).chain(tags).collect()
+    }
+
+    fn rule_labour(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> Option<Labour> {
         let spec = &rule.spec;
         let effect = match spec.effect {
+            RuleEffect::Ignore => return None,
             RuleEffect::Add => Effect::Add,
             RuleEffect::Undo => Effect::Undo,
             RuleEffect::Toggle => {
@@ -87,11 +109,18 @@ impl Classifier {
             None => None,
         };
         let one_shot = matches!(obs.action, Action::Submit | Action::TagKey);
+        let named_item = spec.item_id_attr.as_deref().and_then(|attr| {
+            obs.path[index..].iter().find_map(|e| e.attr(attr)).and_then(first_digits)
+        });
+        let item = match named_item {
+            Some(number) => named_item_key(site, spec.kind, number),
+            None => item_key(site, obs, item_index, spec.kind, one_shot),
+        };
         Some(Labour {
             kind: spec.kind,
             effect,
             rule: rule.label(),
-            item: item_key(site, obs, item_index, spec.kind, one_shot),
+            item,
             amount,
             value,
             words: (obs.action == Action::Submit && spec.kind == Kind::Review).then_some(text.words),
@@ -167,10 +196,11 @@ impl Classifier {
                     let before = self.generic.state(control);
                     let after_state = after.and_then(|a| a.first()).map(|e| self.generic.state(e));
                     match (before, after_state) {
-                        (State::Off, Some(State::On)) => Effect::Add,
-                        (State::On, Some(State::Off)) => Effect::Undo,
                         // A label that flips to "Unlike" after the click shows the like took.
                         (_, _) if after.is_some_and(|a| self.generic.says_undo(&a[..1])) => Effect::Add,
+                        (State::Off | State::Unknown, Some(State::On)) => Effect::Add,
+                        // An "active" class that goes away is an unlike too, not only aria-pressed=false.
+                        (State::On, Some(State::Off | State::Unknown)) => Effect::Undo,
                         (State::On, None) if m.kind == Kind::Like => Effect::Undo,
                         (State::On, Some(State::On)) | (State::Off, Some(State::Off))
                             if matches!(m.kind, Kind::Like) =>
@@ -229,6 +259,32 @@ fn read_value(el: &Element) -> Option<f32> {
         .filter_map(|a| el.attr(a))
         .chain(el.text.as_deref())
         .find_map(first_number)
+}
+
+/// Whether the words people read on a run of elements (clicked node up to the control) include one of
+/// `phrases`; true when there are none to look for.
+fn says_one_of(phrases: &[Phrase], elements: &[Element]) -> bool {
+    if phrases.is_empty() {
+        return true;
+    }
+    let (strong, _) = describe(elements);
+    phrases.iter().any(|p| p.occurs_in(&strong))
+}
+
+/// The first run of digits in a value (`up_41234567` → `41234567`), kept whole: ids outgrow floats.
+fn first_digits(value: &str) -> Option<&str> {
+    let start = value.find(|c: char| c.is_ascii_digit())?;
+    let rest = &value[start..];
+    Some(&rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())])
+}
+
+/// Key of an item the page names by number (a post id): the same wherever on the page the control sits.
+fn named_item_key(site: &str, kind: Kind, number: &str) -> String {
+    let mut h = Fnv::new();
+    h.write(site.as_bytes());
+    h.write(kind.as_str().as_bytes());
+    h.write(number.as_bytes());
+    format!("{:016x}", h.0)
 }
 
 /// A content-free key for the thing acted on: a hash of the site, the page address without fragment,

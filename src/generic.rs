@@ -130,11 +130,12 @@ impl Generic {
             return None;
         }
         let (strong, weak) = describe(&path[..=control]);
-        if self.exclude.iter().any(|p| p.occurs_in(&strong)) || self.is_counter(&strong) {
-            return None;
-        }
         let is_radio = path[control].attr("role") == Some("radio")
             || (path[control].tag == "input" && path[control].attr("type") == Some("radio"));
+        // A radio's "4 stars" is a choice, not a count.
+        if self.exclude.iter().any(|p| p.occurs_in(&strong)) || (!is_radio && self.is_counter(&strong)) {
+            return None;
+        }
         let context = || {
             path[control + 1..].iter().take(CONTROL_DEPTH).flat_map(|e| {
                 let (s, w) = describe(std::slice::from_ref(e));
@@ -159,9 +160,13 @@ impl Generic {
         None
     }
 
-    /// "1,234 likes", "12 reactions": a number followed by a counter noun is a count, not a control.
+    /// "1,234 likes", "12 reactions": a label that opens with a number and a counter noun is a count, not a
+    /// control. "Like (12 likes)" opens with its verb and stays a control.
     fn is_counter(&self, words: &[String]) -> bool {
-        words.windows(2).any(|w| is_number(&w[0]) && self.counter_nouns.contains(&w[1]))
+        words.split(|w| w == "\u{0}").any(|label| {
+            let digits = label.iter().take_while(|w| is_number(w)).count();
+            digits > 0 && label.get(digits).is_some_and(|noun| self.counter_nouns.contains(noun))
+        })
     }
 
     /// Reads the toggle state of a control: aria-pressed/checked/selected, then "on" class tokens.

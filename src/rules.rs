@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use crate::model::{Action, Kind};
 use crate::selector::Selector;
+use crate::text::Phrase;
 use serde::{Deserialize, Serialize};
 
 /// Current version of the rule file format.
@@ -21,6 +22,9 @@ pub enum RuleEffect {
     Add,
     Undo,
     Toggle,
+    /// Claims a control that is not labour on this site (a "Rate" button that only confirms stars already
+    /// counted), so the generic heuristic does not count it a second time.
+    Ignore,
 }
 
 /// Where a rating's value is read from.
@@ -59,6 +63,14 @@ pub struct RuleSpec {
     /// control's own position on the page is the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
+    /// Attribute whose first number names the item (`id` of Hacker News' `up_123`/`un_123` links), read on
+    /// the target or its nearest ancestor carrying it: for controls that undo from another place in the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id_attr: Option<String>,
+    /// Phrases one of which must be among the words people read on the control (label, title, visible
+    /// text, from the clicked node up to the target): for menus whose items differ only by their text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +113,7 @@ pub struct Rule {
     pub target: Selector,
     pub on: Option<Selector>,
     pub item: Option<Selector>,
+    pub words: Vec<Phrase>,
     /// `false` for a user's local rule.
     pub bundled: bool,
 }
@@ -130,7 +143,11 @@ impl Rule {
         if spec.actions.is_empty() {
             return Err(bad("listens to no action".into()));
         }
-        Ok(Rule { spec, sites, target, on, item, bundled })
+        let words: Vec<Phrase> = spec.words.iter().map(|w| Phrase::new(w)).collect();
+        if words.iter().any(|w| w.0.is_empty()) {
+            return Err(bad("a phrase in `words` has no word".into()));
+        }
+        Ok(Rule { spec, sites, target, on, item, words, bundled })
     }
 
     pub fn applies_to(&self, site: &str) -> bool {
