@@ -74,6 +74,12 @@ impl Settings {
         }
         load_file("local rules", &self.local_rules, false)
     }
+
+    /// Whether a site is paused. Entries are compared as registrable domains, so pausing
+    /// "news.ycombinator.com" (as typed in the options page) pauses ycombinator.com.
+    pub fn is_paused(&self, site: &str) -> bool {
+        self.paused_sites.iter().any(|p| p == site || crate::site::site_of(&format!("https://{p}/")) == site)
+    }
 }
 
 /// What stays in memory between messages: settings and the classifier built from them. Cheap to rebuild,
@@ -136,7 +142,7 @@ impl Core {
             return Ok(vec![Outcome::Ignored { reason: "private window" }]);
         }
         let site = Classifier::site(obs);
-        if self.settings.paused_sites.contains(&site) {
+        if self.settings.is_paused(&site) {
             return Ok(vec![Outcome::Ignored { reason: "paused on this site" }]);
         }
         let labours = self.classifier.classify(obs);
