@@ -1,32 +1,61 @@
 //! `Store` on IndexedDB (rexie). One database per profile, shared by the service worker and pages.
 //!
-//! Schema history (a new version may only add stores and indexes: rexie deletes what a schema omits):
+//! Schema history (a new version may only add stores and indexes: rexie deletes what a schema omits). The
+//! schema is data, `crate::store::schema::HISTORY`, and a native test fails if a version drops anything:
 //! * 1: `events` (key `id`, index `time`), `rollups` (key `key`), `items`, `settings`.
+//! * 2: adds indexes `site`, `cancels`, `item` on `events` (forget a site, merges) and the `meta` store.
+//!
+//! Bulk work (merges, forgetting, pruning) issues every request of a step together and awaits them once,
+//! inside one transaction: awaiting requests one by one costs about 5× (measured, see platform notes),
+//! and awaiting anything that is not IndexedDB would commit the transaction half-way.
 
 use super::{from_js, to_js};
 use crate::error::{Error, Result};
 use crate::model::Event;
-use crate::store::{Commit, ItemState, Rollup, Store, Totals};
+use crate::store::{
+    day_start_ms, schema as history, Bucket, Commit, ItemState, MergePlan, MergeReport, MergeView, Rollup, Store, Totals,
+};
+use futures::future::try_join_all;
 use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "digitus";
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 
 const EVENTS: &str = "events";
 const ROLLUPS: &str = "rollups";
 const ITEMS: &str = "items";
 const SETTINGS: &str = "settings";
+const META: &str = "meta";
 
-/// The object stores of the current schema. Every store of every earlier version must stay listed.
+/// The object stores of the current schema, built from `store::schema::current()`, which lists every store
+/// of every earlier version (checked by `tests/storage.rs`).
 pub fn schema(name: &str) -> rexie::RexieBuilder {
-    Rexie::builder(name)
-        .version(DB_VERSION)
-        .add_object_store(ObjectStore::new(EVENTS).key_path("id").add_index(Index::new("time", "time")))
-        .add_object_store(ObjectStore::new(ROLLUPS).key_path("key"))
-        .add_object_store(ObjectStore::new(ITEMS))
-        .add_object_store(ObjectStore::new(SETTINGS))
+    let (version, stores) = history::current();
+    debug_assert_eq!(version, DB_VERSION);
+    let mut builder = Rexie::builder(name).version(version);
+    for def in stores {
+        let mut store = ObjectStore::new(def.name);
+        if let Some(path) = def.key_path {
+            store = store.key_path(path);
+        }
+        for (index, path) in def.indexes {
+            // Explicit flags: rexie re-creates (re-indexes) an index whose flags it cannot compare.
+            store = store.add_index(Index::new(index, path).unique(false).multi_entry(false));
+        }
+        builder = builder.add_object_store(store);
+    }
+    builder
+}
+
+fn key_range_error(e: impl std::fmt::Display) -> Error {
+    Error::Storage(e.to_string())
+}
+
+fn only(key: &str) -> Result<KeyRange> {
+    KeyRange::only(&JsValue::from_str(key)).map_err(key_range_error)
 }
 
 /// A rollup row as stored: the bucket's flat key beside its fields.
@@ -57,6 +86,23 @@ impl IdbStore {
 
     pub fn close(self) {
         self.db.close();
+    }
+
+    /// Object store names of the open database (tests check no historical store was dropped).
+    pub fn store_names(&self) -> Vec<String> {
+        self.db.store_names()
+    }
+
+    pub fn version(&self) -> Result<u32> {
+        self.db.version().map_err(idb_error)
+    }
+
+    /// Every item state (tests compare it with the in-memory store).
+    pub async fn all_items(&self) -> Result<BTreeMap<String, ItemState>> {
+        let tx = self.tx(&[ITEMS], TransactionMode::ReadOnly)?;
+        let store = tx.store(ITEMS).map_err(idb_error)?;
+        let rows = store.scan(None, None, None, None).await.map_err(idb_error)?;
+        rows.into_iter().map(|(k, v)| Ok((k.as_string().unwrap_or_default(), from_js(v)?))).collect()
     }
 
     fn tx(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
@@ -164,6 +210,240 @@ impl Store for IdbStore {
         let store = tx.store(SETTINGS).map_err(idb_error)?;
         store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
         tx.done().await.map(|_| ()).map_err(idb_error)
+    }
+
+    async fn merge_events(&self, batch: &[Event]) -> Result<MergeReport> {
+        // Serialise first (no JS conversions failing half-way through the transaction).
+        let values: Vec<JsValue> = batch.iter().map(to_js).collect::<Result<_>>()?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let result: Result<MergeReport> = async {
+            let events = tx.store(EVENTS).map_err(idb_error)?;
+            let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let items = tx.store(ITEMS).map_err(idb_error)?;
+            let by_cancels = events.index("cancels").map_err(idb_error)?;
+            let by_item = events.index("item").map_err(idb_error)?;
+            let targets: Vec<&str> = batch.iter().filter_map(|e| e.cancels.as_deref()).collect();
+            let mut keys: Vec<&str> = batch.iter().filter_map(|e| e.item.as_deref()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let id_ranges = batch.iter().map(|e| only(&e.id)).collect::<Result<Vec<_>>>()?;
+            let target_ranges = targets.iter().map(|t| only(t)).collect::<Result<Vec<_>>>()?;
+            let key_ranges = keys.iter().map(|k| only(k)).collect::<Result<Vec<_>>>()?;
+            // Round 1: every read the plan needs, issued together.
+            let (stored, cancelled, target_rows, target_cancelled, on_items, current) = futures::try_join!(
+                try_join_all(batch.iter().map(|e| events.key_exists(JsValue::from_str(&e.id)))),
+                try_join_all(id_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
+                try_join_all(targets.iter().map(|t| events.get(JsValue::from_str(t)))),
+                try_join_all(target_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
+                try_join_all(key_ranges.into_iter().map(|r| by_item.get_all(Some(r), None))),
+                try_join_all(keys.iter().map(|k| items.get(JsValue::from_str(k)))),
+            )
+            .map_err(idb_error)?;
+            let mut view = MergeView::default();
+            for (i, e) in batch.iter().enumerate() {
+                if stored[i] {
+                    view.stored.insert(e.id.clone());
+                }
+                if cancelled[i] > 0 {
+                    view.cancelled.insert(e.id.clone());
+                }
+            }
+            for (i, t) in targets.iter().enumerate() {
+                if target_cancelled[i] > 0 {
+                    view.cancelled.insert(t.to_string());
+                }
+                if let Some(row) = target_rows[i].clone().filter(|v| !v.is_undefined()) {
+                    view.targets.insert(t.to_string(), from_js(row)?);
+                }
+            }
+            let mut current_items = BTreeMap::new();
+            for (i, k) in keys.iter().enumerate() {
+                let rows = on_items[i].iter().cloned().map(from_js).collect::<Result<Vec<Event>>>()?;
+                view.item_events.insert(k.to_string(), rows);
+                if let Some(v) = current[i].clone().filter(|v| !v.is_undefined()) {
+                    current_items.insert(k.to_string(), from_js::<ItemState>(v)?);
+                }
+            }
+            let plan = MergePlan::new(batch, &view);
+            let item_writes = plan.items(&current_items, &view);
+            // Round 2: the rollup rows the plan changes.
+            let mut sums: BTreeMap<Bucket, Totals> = BTreeMap::new();
+            for (bucket, totals, sign) in &plan.deltas {
+                sums.entry(bucket.clone()).or_default().add(totals, *sign);
+            }
+            let buckets: Vec<&Bucket> = sums.keys().collect();
+            let rows = try_join_all(buckets.iter().map(|b| rollups.get(JsValue::from_str(&b.key())))).await.map_err(idb_error)?;
+            let mut rollup_puts = Vec::new();
+            let mut rollup_deletes = Vec::new();
+            for (i, bucket) in buckets.iter().enumerate() {
+                let mut totals = match rows[i].clone().filter(|v| !v.is_undefined()) {
+                    Some(v) => from_js::<StoredRollup>(v)?.rollup.totals,
+                    None => Totals::default(),
+                };
+                totals.add(&sums[*bucket], 1);
+                if totals.is_zero() {
+                    rollup_deletes.push(JsValue::from_str(&bucket.key()));
+                } else {
+                    let row = StoredRollup { key: bucket.key(), rollup: Rollup { bucket: (*bucket).clone(), totals } };
+                    rollup_puts.push(to_js(&row)?);
+                }
+            }
+            let mut item_puts = Vec::new();
+            let mut item_deletes = Vec::new();
+            for (key, state) in item_writes {
+                match state {
+                    Some(s) => item_puts.push((to_js(&s)?, JsValue::from_str(&key))),
+                    None => item_deletes.push(JsValue::from_str(&key)),
+                }
+            }
+            let new_ids: std::collections::BTreeSet<&str> = plan.new_events.iter().map(|e| e.id.as_str()).collect();
+            let mut first = std::collections::BTreeSet::new();
+            let event_rows: Vec<&JsValue> = batch
+                .iter()
+                .zip(&values)
+                .filter(|(e, _)| new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()))
+                .map(|(_, v)| v)
+                .collect();
+            // Round 3: every write, issued together.
+            futures::try_join!(
+                try_join_all(event_rows.into_iter().map(|v| events.add(v, None))),
+                try_join_all(rollup_puts.iter().map(|v| rollups.put(v, None))),
+                try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
+                try_join_all(item_puts.iter().map(|(v, k)| items.put(v, Some(k)))),
+                try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
+            )
+            .map_err(idb_error)?;
+            Ok(plan.report)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn forget_site(&self, site: &str) -> Result<u64> {
+        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let result: Result<u64> = async {
+            let events = tx.store(EVENTS).map_err(idb_error)?;
+            let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let items = tx.store(ITEMS).map_err(idb_error)?;
+            let by_site = events.index("site").map_err(idb_error)?;
+            let (rows, all_rollups) =
+                futures::try_join!(by_site.get_all(Some(only(site)?), None), rollups.get_all(None, None)).map_err(idb_error)?;
+            let gone: Vec<Event> = rows.into_iter().map(from_js).collect::<Result<_>>()?;
+            let mut keys: Vec<&str> = gone.iter().filter_map(|e| e.item.as_deref()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let states = try_join_all(keys.iter().map(|k| items.get(JsValue::from_str(k)))).await.map_err(idb_error)?;
+            let mut item_deletes = Vec::new();
+            for (k, v) in keys.iter().zip(states) {
+                if let Some(v) = v.filter(|v| !v.is_undefined()) {
+                    if from_js::<ItemState>(v)?.bucket.site == site {
+                        item_deletes.push(JsValue::from_str(k));
+                    }
+                }
+            }
+            let mut rollup_deletes = Vec::new();
+            for v in all_rollups {
+                let row: StoredRollup = from_js(v)?;
+                if row.rollup.bucket.site == site {
+                    rollup_deletes.push(JsValue::from_str(&row.key));
+                }
+            }
+            futures::try_join!(
+                try_join_all(gone.iter().map(|e| events.delete(JsValue::from_str(&e.id)))),
+                try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
+                try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
+            )
+            .map_err(idb_error)?;
+            Ok(gone.len() as u64)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn delete_everything(&self) -> Result<()> {
+        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let result: Result<()> = async {
+            let (events, rollups, items) = (
+                tx.store(EVENTS).map_err(idb_error)?,
+                tx.store(ROLLUPS).map_err(idb_error)?,
+                tx.store(ITEMS).map_err(idb_error)?,
+            );
+            futures::try_join!(events.clear(), rollups.clear(), items.clear()).map_err(idb_error)?;
+            Ok(())
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn prune_before_day(&self, day: &str) -> Result<u64> {
+        let start = day_start_ms(day).ok_or_else(|| Error::BadInput(format!("not a day: {day}")))?;
+        // An event's local day can begin up to 18 h after its UTC time: read that far, then filter by day.
+        let upper = KeyRange::upper_bound(&JsValue::from_f64(start + 18.0 * 3_600_000.0), Some(true)).map_err(key_range_error)?;
+        let before = KeyRange::upper_bound(&JsValue::from_str(day), Some(true)).map_err(key_range_error)?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let result: Result<u64> = async {
+            let events = tx.store(EVENTS).map_err(idb_error)?;
+            let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let items = tx.store(ITEMS).map_err(idb_error)?;
+            let by_time = events.index("time").map_err(idb_error)?;
+            let (rows, old_rollups) =
+                futures::try_join!(by_time.get_all(Some(upper), None), rollups.get_all_keys(Some(before), None)).map_err(idb_error)?;
+            let mut gone = Vec::new();
+            for v in rows {
+                let e: Event = from_js(v)?;
+                if e.day().as_str() < day {
+                    gone.push(e);
+                }
+            }
+            let with_items: Vec<&Event> = gone.iter().filter(|e| e.item.is_some()).collect();
+            let states = try_join_all(with_items.iter().map(|e| items.get(JsValue::from_str(e.item.as_deref().unwrap_or("")))))
+                .await
+                .map_err(idb_error)?;
+            let mut item_deletes = Vec::new();
+            for (e, v) in with_items.iter().zip(states) {
+                if let Some(v) = v.filter(|v| !v.is_undefined()) {
+                    if from_js::<ItemState>(v)?.event_id == e.id {
+                        item_deletes.push(JsValue::from_str(e.item.as_deref().unwrap_or("")));
+                    }
+                }
+            }
+            futures::try_join!(
+                try_join_all(gone.iter().map(|e| events.delete(JsValue::from_str(&e.id)))),
+                try_join_all(old_rollups.into_iter().map(|k| rollups.delete(k))),
+                try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
+            )
+            .map_err(idb_error)?;
+            Ok(gone.len() as u64)
+        }
+        .await;
+        finish(tx, result).await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let tx = self.tx(&[META], TransactionMode::ReadOnly)?;
+        let store = tx.store(META).map_err(idb_error)?;
+        Ok(store.get(JsValue::from_str(key)).await.map_err(idb_error)?.and_then(|v| v.as_string()))
+    }
+
+    async fn put_meta(&self, key: &str, json: &str) -> Result<()> {
+        let tx = self.tx(&[META], TransactionMode::ReadWrite)?;
+        let store = tx.store(META).map_err(idb_error)?;
+        store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
+        tx.done().await.map(|_| ()).map_err(idb_error)
+    }
+}
+
+/// Commits a transaction whose work succeeded, aborts it otherwise (nothing of a failed step stays).
+async fn finish<T>(tx: rexie::Transaction, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => {
+            tx.done().await.map_err(idb_error)?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = tx.abort().await;
+            Err(e)
+        }
     }
 }
 
