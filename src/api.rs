@@ -9,6 +9,10 @@
 //! {type: "recent", limit?: n}            → {events: [...]}  newest first
 //! {type: "settings"}                      → Settings
 //! {type: "set_settings", settings: {...}} → Settings (local rules are validated first)
+//! {type: "status"}                        → {install_id, events, retention_days, storage_error}  (pages)
+//! {type: "forget_site", site}             → {forgotten: n}   events, rollups and items of one site (pages)
+//! {type: "delete_everything", confirm: "delete everything"} → {deleted: true}   (pages; the phrase is required)
+//! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
 //! ```
 //! Errors answer `{error: "sentence"}` and change nothing.
 
@@ -43,6 +47,17 @@ pub enum Request {
     },
     Settings,
     SetSettings { settings: Settings },
+    /// Install id, stored event count, retention, and the last storage failure (a full disk) to show.
+    Status,
+    /// Forgets everything recorded on one site (extension pages only).
+    ForgetSite { site: String },
+    /// Deletes every event, rollup and item; `confirm` must be [`DELETE_CONFIRMATION`] (pages ask the user).
+    DeleteEverything {
+        #[serde(default)]
+        confirm: String,
+    },
+    /// Applies the retention setting now (the background also does on waking, at most every few hours).
+    ApplyRetention { now: f64 },
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -65,7 +80,14 @@ pub struct Settings {
     pub record_private: bool,
     /// The user's own rule file (same format as `rules/sites/*.json`), or empty.
     pub local_rules: String,
+    /// Keep events for this many days (`None`, the default: keep everything, for years).
+    pub retention_days: Option<u32>,
 }
+
+/// What a page must send to delete everything: the API refuses without it.
+pub const DELETE_CONFIRMATION: &str = "delete everything";
+/// Shortest retention window a user can choose, in days.
+pub const MIN_RETENTION_DAYS: u32 = 7;
 
 impl Settings {
     pub fn local_rules(&self) -> Result<Vec<Rule>> {
@@ -87,6 +109,9 @@ impl Settings {
 pub struct Core {
     pub settings: Settings,
     pub classifier: Classifier,
+    /// The last storage failure (full quota) while recording, shown by the popup and options page until a
+    /// write succeeds again.
+    pub storage_error: Option<String>,
 }
 
 impl Core {
@@ -97,7 +122,7 @@ impl Core {
         };
         // A local rule file that stopped compiling must not stop recording with the bundled rules.
         let local = settings.local_rules().unwrap_or_default();
-        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings })
+        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings, storage_error: None })
     }
 
     pub async fn handle<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
@@ -108,7 +133,8 @@ impl Core {
                 }
                 validate(&observation)?;
                 observation.top_url = sender.tab_url.clone();
-                let outcomes = self.sense(store, sender, &observation).await?;
+                let result = self.sense(store, sender, &observation).await;
+                let outcomes = self.note_storage(result)?;
                 serde_json::json!({ "outcomes": outcomes })
             }
             Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
@@ -123,6 +149,42 @@ impl Core {
                 serde_json::json!({ "events": events })
             }
             Request::Settings => serde_json::to_value(&self.settings)?,
+            Request::Status | Request::ForgetSite { .. } | Request::DeleteEverything { .. } | Request::ApplyRetention { .. }
+                if sender.content_script =>
+            {
+                return Err(Error::BadInput("pages cannot manage storage".into()));
+            }
+            Request::Status => serde_json::json!({
+                "install_id": match store.meta("install_id").await? {
+                    Some(json) => serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
+                    None => serde_json::Value::Null,
+                },
+                "events": store.count_events().await?,
+                "retention_days": self.settings.retention_days,
+                "storage_error": self.storage_error,
+            }),
+            Request::ForgetSite { site } => {
+                let site = site.trim().to_ascii_lowercase();
+                if site.is_empty() || site.len() > 253 {
+                    return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
+                }
+                serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site })
+            }
+            Request::DeleteEverything { confirm } => {
+                if confirm != DELETE_CONFIRMATION {
+                    return Err(Error::BadInput(format!(
+                        "delete_everything needs confirm: \"{DELETE_CONFIRMATION}\" (ask the user first)"
+                    )));
+                }
+                store.delete_everything().await?;
+                serde_json::json!({ "deleted": true })
+            }
+            Request::ApplyRetention { now } => {
+                if !now.is_finite() || now <= 0.0 {
+                    return Err(Error::BadInput("apply_retention: now must be a time in ms".into()));
+                }
+                serde_json::json!({ "pruned": self.apply_retention(store, now).await? })
+            }
             Request::SetSettings { settings } => {
                 if sender.content_script {
                     return Err(Error::BadInput("pages cannot change settings".into()));
@@ -135,6 +197,24 @@ impl Core {
             }
         };
         Ok(json)
+    }
+
+    /// Deletes the days the retention setting no longer keeps (none when it keeps everything).
+    pub async fn apply_retention<S: Store>(&self, store: &S, now_ms: f64) -> Result<u64> {
+        match self.settings.retention_days {
+            Some(days) => store.prune_before_day(&crate::store::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
+            None => Ok(0),
+        }
+    }
+
+    /// Remembers a storage failure for the status the pages show (and forgets it after a success).
+    fn note_storage<T>(&mut self, result: Result<T>) -> Result<T> {
+        match &result {
+            Ok(_) => self.storage_error = None,
+            Err(e @ (Error::QuotaExceeded | Error::Storage(_))) => self.storage_error = Some(e.to_string()),
+            Err(_) => {}
+        }
+        result
     }
 
     async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {

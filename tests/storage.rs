@@ -439,3 +439,163 @@ fn fuzz_the_import_parser_without_panics() {
     assert!(refused > 0 && accepted > 0, "the mutator both breaks and keeps files ({accepted} accepted, {refused} refused)");
     eprintln!("fuzz: {iterations} inputs in {:?}: {accepted} accepted, {refused} refused", start.elapsed());
 }
+
+mod api {
+    use super::*;
+    use digitus::api::{Core, Request, Sender, Settings, DELETE_CONFIRMATION};
+    use serde_json::json;
+
+    fn page() -> Sender {
+        Sender { content_script: false, tab_url: None, incognito: false }
+    }
+
+    fn ask(core: &mut Core, store: &MemoryStore, sender: &Sender, request: serde_json::Value) -> Result<serde_json::Value, String> {
+        let request: Request = serde_json::from_value(request).map_err(|e| e.to_string())?;
+        block_on(core.handle(store, sender, request)).map_err(|e| e.to_string())
+    }
+
+    fn world() -> (Core, MemoryStore) {
+        let store = MemoryStore::new();
+        history(&store, &mut Rng(21), "a", 300, &["example.org", "youtube.com"]);
+        (block_on(Core::load(&store)).unwrap(), store)
+    }
+
+    #[test]
+    fn delete_everything_requires_the_confirmation_phrase_and_pages_only() {
+        let (mut core, store) = world();
+        let before = store.snapshot();
+        for bad in [json!({"type": "delete_everything"}), json!({"type": "delete_everything", "confirm": "yes"})] {
+            let err = ask(&mut core, &store, &page(), bad).unwrap_err();
+            assert!(err.contains("confirm"), "{err}");
+        }
+        let tab = Sender { content_script: true, tab_url: Some("https://evil.example/".into()), incognito: false };
+        let err = ask(&mut core, &store, &tab, json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap_err();
+        assert!(err.contains("pages cannot manage storage"), "{err}");
+        let err = ask(&mut core, &store, &tab, json!({"type": "forget_site", "site": "example.org"})).unwrap_err();
+        assert!(err.contains("pages cannot manage storage"), "{err}");
+        assert_eq!(store.snapshot(), before, "refused requests change nothing");
+        ask(&mut core, &store, &page(), json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap();
+        assert_eq!(block_on(store.count_events()).unwrap(), 0);
+        let summary = ask(&mut core, &store, &page(), json!({"type": "summary"})).unwrap();
+        assert_eq!(summary["events"], 0);
+    }
+
+    #[test]
+    fn forget_site_through_the_api_and_status_reports_counts() {
+        let (mut core, store) = world();
+        block_on(store.put_meta("install_id", "\"abc\"")).unwrap();
+        let total = block_on(store.count_events()).unwrap();
+        let status = ask(&mut core, &store, &page(), json!({"type": "status"})).unwrap();
+        assert_eq!(status["install_id"], "abc");
+        assert_eq!(status["events"], total);
+        assert_eq!(status["storage_error"], serde_json::Value::Null);
+        let answer = ask(&mut core, &store, &page(), json!({"type": "forget_site", "site": " YouTube.com "})).unwrap();
+        assert!(answer["forgotten"].as_u64().unwrap() > 0);
+        let summary = ask(&mut core, &store, &page(), json!({"type": "summary"})).unwrap();
+        assert!(summary["sites"].get("youtube.com").is_none());
+        assert!(summary["sites"].get("example.org").is_some());
+        assert_consistent(&store, "after forget_site");
+    }
+
+    #[test]
+    fn retention_keeps_everything_by_default_and_prunes_when_set() {
+        let (mut core, store) = world();
+        let total = block_on(store.count_events()).unwrap();
+        let now = store.snapshot().0.iter().map(|e| e.time).fold(0.0, f64::max);
+        let kept = ask(&mut core, &store, &page(), json!({"type": "apply_retention", "now": now})).unwrap();
+        assert_eq!(kept["pruned"], 0, "no retention set: keep everything");
+        assert_eq!(Settings::default().retention_days, None);
+        let mut settings = core.settings.clone();
+        settings.retention_days = Some(30);
+        ask(&mut core, &store, &page(), json!({"type": "set_settings", "settings": settings})).unwrap();
+        let pruned = ask(&mut core, &store, &page(), json!({"type": "apply_retention", "now": now})).unwrap();
+        let pruned = pruned["pruned"].as_u64().unwrap();
+        assert!(pruned > 0 && pruned < total, "pruned {pruned} of {total}");
+        let cutoff = digitus::store::retention_cutoff_day(now, 30);
+        assert!(store.snapshot().0.iter().all(|e| e.day() >= cutoff));
+        assert_consistent(&store, "after retention");
+        // Reloading (a service-worker wake) keeps the setting.
+        assert_eq!(block_on(Core::load(&store)).unwrap().settings.retention_days, Some(30));
+    }
+
+    #[test]
+    fn private_windows_are_not_recorded_unless_the_user_asks() {
+        let store = MemoryStore::new();
+        let mut core = block_on(Core::load(&store)).unwrap();
+        assert!(!core.settings.record_private, "off by default");
+        let private = Sender { content_script: true, tab_url: Some("https://blog.example.org/p".into()), incognito: true };
+        let like = |id: &str| {
+            json!({"type": "sense", "observation": {
+                "id": id, "action": "click", "time": T0, "url": "https://blog.example.org/p",
+                "path": [{"tag": "button", "attrs": {"aria-label": "Like", "aria-pressed": "false"}}, {"tag": "body"}],
+                "after": [{"tag": "button", "attrs": {"aria-label": "Like", "aria-pressed": "true"}}, {"tag": "body"}]
+            }})
+        };
+        let answer = ask(&mut core, &store, &private, like("p1")).unwrap();
+        assert_eq!(answer["outcomes"][0]["reason"], "private window");
+        assert_eq!(block_on(store.count_events()).unwrap(), 0);
+        let settings = Settings { record_private: true, ..core.settings.clone() };
+        ask(&mut core, &store, &page(), json!({"type": "set_settings", "settings": settings})).unwrap();
+        let answer = ask(&mut core, &store, &private, like("p2")).unwrap();
+        assert_eq!(answer["outcomes"][0]["outcome"], "recorded", "{answer}");
+        assert_eq!(block_on(store.count_events()).unwrap(), 1);
+    }
+}
+
+/// A store whose disk is full: every write fails with `QuotaExceeded` while `full` is set.
+struct FullDisk {
+    inner: MemoryStore,
+    full: std::cell::Cell<bool>,
+}
+
+impl FullDisk {
+    fn check(&self) -> digitus::Result<()> {
+        if self.full.get() { Err(digitus::Error::QuotaExceeded) } else { Ok(()) }
+    }
+}
+
+impl Store for FullDisk {
+    async fn contains_event(&self, id: &str) -> digitus::Result<bool> { self.inner.contains_event(id).await }
+    async fn item(&self, key: &str) -> digitus::Result<Option<digitus::store::ItemState>> { self.inner.item(key).await }
+    async fn commit(&self, commit: digitus::store::Commit) -> digitus::Result<()> { self.check()?; self.inner.commit(commit).await }
+    async fn rollups(&self) -> digitus::Result<Vec<digitus::store::Rollup>> { self.inner.rollups().await }
+    async fn events_after(&self, after: Option<&str>, limit: usize) -> digitus::Result<Vec<Event>> { self.inner.events_after(after, limit).await }
+    async fn count_events(&self) -> digitus::Result<u64> { self.inner.count_events().await }
+    async fn recent_events(&self, limit: usize) -> digitus::Result<Vec<Event>> { self.inner.recent_events(limit).await }
+    async fn setting(&self, key: &str) -> digitus::Result<Option<String>> { self.inner.setting(key).await }
+    async fn put_setting(&self, key: &str, json: &str) -> digitus::Result<()> { self.check()?; self.inner.put_setting(key, json).await }
+    async fn merge_events(&self, events: &[Event]) -> digitus::Result<digitus::store::MergeReport> { self.check()?; self.inner.merge_events(events).await }
+    async fn forget_site(&self, site: &str) -> digitus::Result<u64> { self.inner.forget_site(site).await }
+    async fn delete_everything(&self) -> digitus::Result<()> { self.inner.delete_everything().await }
+    async fn prune_before_day(&self, day: &str) -> digitus::Result<u64> { self.inner.prune_before_day(day).await }
+    async fn meta(&self, key: &str) -> digitus::Result<Option<String>> { self.inner.meta(key).await }
+    async fn put_meta(&self, key: &str, json: &str) -> digitus::Result<()> { self.check()?; self.inner.put_meta(key, json).await }
+}
+
+#[test]
+fn a_full_disk_is_reported_to_the_sensor_and_the_pages_and_the_retry_lands_once() {
+    use digitus::api::{Core, Request, Sender};
+    let store = FullDisk { inner: MemoryStore::new(), full: std::cell::Cell::new(true) };
+    let mut core = block_on(Core::load(&store)).unwrap();
+    let tab = Sender { content_script: true, tab_url: Some("https://blog.example.org/p".into()), incognito: false };
+    let page = Sender { content_script: false, tab_url: None, incognito: false };
+    let like: Request = serde_json::from_value(serde_json::json!({"type": "sense", "observation": {
+        "id": "q1", "action": "click", "time": T0, "url": "https://blog.example.org/p",
+        "path": [{"tag": "button", "attrs": {"aria-label": "Like", "aria-pressed": "false"}}, {"tag": "body"}],
+        "after": [{"tag": "button", "attrs": {"aria-label": "Like", "aria-pressed": "true"}}, {"tag": "body"}]
+    }}))
+    .unwrap();
+    let err = block_on(core.handle(&store, &tab, like.clone())).unwrap_err();
+    // The sensor retries on answers that mention storage (extension/content/sensor.js).
+    assert!(err.to_string().contains("storage is full"), "{err}");
+    let status = block_on(core.handle(&store, &page, Request::Status)).unwrap();
+    assert!(status["storage_error"].as_str().unwrap().contains("storage is full"), "the pages show it: {status}");
+    store.full.set(false);
+    let ok = block_on(core.handle(&store, &tab, like.clone())).unwrap();
+    assert_eq!(ok["outcomes"][0]["outcome"], "recorded");
+    let again = block_on(core.handle(&store, &tab, like)).unwrap();
+    assert_eq!(again["outcomes"][0]["outcome"], "already_recorded");
+    assert_eq!(block_on(store.count_events()).unwrap(), 1);
+    let status = block_on(core.handle(&store, &page, Request::Status)).unwrap();
+    assert_eq!(status["storage_error"], serde_json::Value::Null, "cleared once writes succeed");
+}

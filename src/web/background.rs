@@ -68,6 +68,7 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, Error> {
     if guard.is_none() {
         let store = IdbStore::open(DB_NAME).await?;
         let core = Core::load(&store).await?;
+        super::transfer::on_wake(&store, &core).await;
         *guard = Some(Background { core, store });
     }
     let bg = guard.as_mut().expect("unreachable: initialised just above");

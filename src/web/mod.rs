@@ -4,6 +4,7 @@
 pub mod background;
 pub mod demo;
 pub mod idb;
+pub mod transfer;
 
 use wasm_bindgen::JsValue;
 
