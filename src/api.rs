@@ -10,6 +10,7 @@
 //! {type: "settings"}                      → Settings
 //! {type: "set_settings", settings: {...}} → Settings (local rules are validated first)
 //! {type: "status"}                        → {install_id, events, retention_days, storage_error}  (pages)
+//! {type: "set_retention", days: n|null}   → {retention_days, pruned}   keep n days (≥ 7), or everything (pages)
 //! {type: "forget_site", site}             → {forgotten: n}   events, rollups and items of one site (pages)
 //! {type: "delete_everything", confirm: "delete everything"} → {deleted: true}   (pages; the phrase is required)
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
@@ -58,6 +59,13 @@ pub enum Request {
     },
     /// Applies the retention setting now (the background also does on waking, at most every few hours).
     ApplyRetention { now: f64 },
+    /// Keeps `days` days (at least [`MIN_RETENTION_DAYS`]) or, with `null`, everything; prunes at once
+    /// (`now`: the page's clock). Kept in meta, apart from `Settings`, so that pages saving other settings
+    /// from a stale copy never undo it.
+    SetRetention {
+        days: Option<u32>,
+        now: f64,
+    },
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -80,8 +88,6 @@ pub struct Settings {
     pub record_private: bool,
     /// The user's own rule file (same format as `rules/sites/*.json`), or empty.
     pub local_rules: String,
-    /// Keep events for this many days (`None`, the default: keep everything, for years).
-    pub retention_days: Option<u32>,
 }
 
 /// What a page must send to delete everything: the API refuses without it.
@@ -149,7 +155,11 @@ impl Core {
                 serde_json::json!({ "events": events })
             }
             Request::Settings => serde_json::to_value(&self.settings)?,
-            Request::Status | Request::ForgetSite { .. } | Request::DeleteEverything { .. } | Request::ApplyRetention { .. }
+            Request::Status
+            | Request::ForgetSite { .. }
+            | Request::DeleteEverything { .. }
+            | Request::ApplyRetention { .. }
+            | Request::SetRetention { .. }
                 if sender.content_script =>
             {
                 return Err(Error::BadInput("pages cannot manage storage".into()));
@@ -160,7 +170,7 @@ impl Core {
                     None => serde_json::Value::Null,
                 },
                 "events": store.count_events().await?,
-                "retention_days": self.settings.retention_days,
+                "retention_days": retention_days(store).await?,
                 "storage_error": self.storage_error,
             }),
             Request::ForgetSite { site } => {
@@ -185,6 +195,16 @@ impl Core {
                 }
                 serde_json::json!({ "pruned": self.apply_retention(store, now).await? })
             }
+            Request::SetRetention { days, now } => {
+                if !now.is_finite() || now <= 0.0 {
+                    return Err(Error::BadInput("set_retention: now must be a time in ms".into()));
+                }
+                if days.is_some_and(|d| !(MIN_RETENTION_DAYS..=36_500).contains(&d)) {
+                    return Err(Error::BadInput(format!("set_retention: days must be {MIN_RETENTION_DAYS} to 36500, or null")));
+                }
+                store.put_meta("retention_days", &serde_json::to_string(&days)?).await?;
+                serde_json::json!({ "retention_days": days, "pruned": self.apply_retention(store, now).await? })
+            }
             Request::SetSettings { settings } => {
                 if sender.content_script {
                     return Err(Error::BadInput("pages cannot change settings".into()));
@@ -201,7 +221,7 @@ impl Core {
 
     /// Deletes the days the retention setting no longer keeps (none when it keeps everything).
     pub async fn apply_retention<S: Store>(&self, store: &S, now_ms: f64) -> Result<u64> {
-        match self.settings.retention_days {
+        match retention_days(store).await? {
             Some(days) => store.prune_before_day(&crate::store::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
             None => Ok(0),
         }
@@ -231,6 +251,14 @@ impl Core {
         }
         ledger::record(store, &site, obs, labours).await
     }
+}
+
+/// The retention setting (days kept; `None`: everything), from meta.
+pub async fn retention_days<S: Store>(store: &S) -> Result<Option<u32>> {
+    Ok(match store.meta("retention_days").await? {
+        Some(json) => serde_json::from_str(&json).unwrap_or(None),
+        None => None,
+    })
 }
 
 /// Refuses observations no sensor of ours would send.

@@ -504,18 +504,24 @@ mod api {
         let now = store.snapshot().0.iter().map(|e| e.time).fold(0.0, f64::max);
         let kept = ask(&mut core, &store, &page(), json!({"type": "apply_retention", "now": now})).unwrap();
         assert_eq!(kept["pruned"], 0, "no retention set: keep everything");
-        assert_eq!(Settings::default().retention_days, None);
-        let mut settings = core.settings.clone();
-        settings.retention_days = Some(30);
-        ask(&mut core, &store, &page(), json!({"type": "set_settings", "settings": settings})).unwrap();
-        let pruned = ask(&mut core, &store, &page(), json!({"type": "apply_retention", "now": now})).unwrap();
-        let pruned = pruned["pruned"].as_u64().unwrap();
+        let status = ask(&mut core, &store, &page(), json!({"type": "status"})).unwrap();
+        assert_eq!(status["retention_days"], serde_json::Value::Null);
+        let err = ask(&mut core, &store, &page(), json!({"type": "set_retention", "days": 2, "now": now})).unwrap_err();
+        assert!(err.contains("days must be 7"), "{err}");
+        let answer = ask(&mut core, &store, &page(), json!({"type": "set_retention", "days": 30, "now": now})).unwrap();
+        let pruned = answer["pruned"].as_u64().unwrap();
+        // Saving other settings from a stale copy (as the options page does) keeps the retention.
+        ask(&mut core, &store, &page(), json!({"type": "set_settings", "settings": Settings::default()})).unwrap();
+        assert_eq!(ask(&mut core, &store, &page(), json!({"type": "status"})).unwrap()["retention_days"], 30);
         assert!(pruned > 0 && pruned < total, "pruned {pruned} of {total}");
         let cutoff = digitus::store::retention_cutoff_day(now, 30);
         assert!(store.snapshot().0.iter().all(|e| e.day() >= cutoff));
         assert_consistent(&store, "after retention");
         // Reloading (a service-worker wake) keeps the setting.
-        assert_eq!(block_on(Core::load(&store)).unwrap().settings.retention_days, Some(30));
+        assert_eq!(block_on(digitus::api::retention_days(&store)).unwrap(), Some(30));
+        let mut fresh = block_on(Core::load(&store)).unwrap();
+        let again = ask(&mut fresh, &store, &page(), json!({"type": "apply_retention", "now": now})).unwrap();
+        assert_eq!(again["pruned"], 0, "nothing older left");
     }
 
     #[test]

@@ -114,7 +114,10 @@
 
   async function send(observation) {
     const message = { type: "sense", observation };
-    for (const delay of [0, 200, 600, 1500, 4000, 8000]) {
+    // Quick retries while the background wakes, then every 30 s for two hours while the page lives (a full
+    // disk, a background that failed): a click is never dropped for a storage error. Same id every time, so
+    // the background records it once.
+    for (const delay of [0, 200, 600, 1500, 4000, 8000, ...Array(240).fill(30_000)]) {
       if (delay) await new Promise((r) => setTimeout(r, delay));
       try {
         const answer = await transport(message);

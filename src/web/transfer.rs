@@ -45,7 +45,7 @@ pub async fn on_wake(store: &IdbStore, core: &Core) {
     if let Err(e) = install_id(store, random_id).await {
         web_sys::console::warn_1(&format!("digitus: install id: {e}").into());
     }
-    if core.settings.retention_days.is_none() {
+    if !matches!(crate::api::retention_days(store).await, Ok(Some(_))) {
         return;
     }
     let now = js_sys::Date::now();
