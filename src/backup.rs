@@ -475,12 +475,6 @@ impl Backup {
             };
             let raw_events = top.get("events").ok_or_else(|| BackupError("header: missing field \"events\"".into()))?;
             let RawSeq(items) = serde_json::from_str(raw_events.get()).map_err(|e| BackupError(format!("events: {}", json_problem(&e))))?;
-            if counts.events != items.len() as u64 {
-                return fail(
-                    "counts.events",
-                    format!("the header announces {} events but the file holds {}: it was truncated or edited", counts.events, items.len()),
-                );
-            }
             let base = text.as_ptr() as usize;
             let mut found = Counts::default();
             let mut ids: HashSet<u128> = HashSet::with_capacity(items.len());
@@ -494,6 +488,12 @@ impl Backup {
                 if !ids.insert(fingerprint(&event.id)) {
                     return fail(&format!("events[{i}].id"), format!("duplicate id \"{}\"", event.id));
                 }
+            }
+            if counts.events != items.len() as u64 {
+                return fail(
+                    "counts.events",
+                    format!("the header announces {} events but the file holds {}: it was truncated or edited", counts.events, items.len()),
+                );
             }
             if found.kinds != counts.kinds.iter().filter(|(_, n)| **n > 0).map(|(k, n)| (k.clone(), *n)).collect() {
                 return fail("counts.kinds", "the counts by kind do not match the events: the file was edited");
