@@ -1,0 +1,231 @@
+//! The IndexedDB store (rexie) in a real browser, for storage upgrades and bulk work:
+//! * a database written with the schema of version 1 (frozen below, as released) is opened by this build
+//!   and keeps every record, gains the new indexes over the old records, and drops no store;
+//! * merges, forgetting a site and retention give exactly what the in-memory reference store gives.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_storage`
+#![cfg(target_arch = "wasm32")]
+
+use digitus::backup::{self, Backup};
+use digitus::ledger;
+use digitus::model::{Effect, Event, Kind};
+use digitus::store::{schema, MemoryStore, Store};
+use digitus::web::idb::{IdbStore, DB_VERSION};
+use digitus::web::to_js;
+use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const T0: f64 = 1_795_995_000_000.0;
+
+fn fresh_name(test: &str) -> String {
+    format!("digitus-storage-{test}-{}", js_sys::Math::random().to_bits())
+}
+
+/// Version 1 of the schema exactly as released in 0.1.0 (`src/web/idb.rs` at the first commit). Never edit.
+fn schema_v1(name: &str) -> rexie::RexieBuilder {
+    Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("events").key_path("id").add_index(Index::new("time", "time")))
+        .add_object_store(ObjectStore::new("rollups").key_path("key"))
+        .add_object_store(ObjectStore::new("items"))
+        .add_object_store(ObjectStore::new("settings"))
+}
+
+fn event(id: &str, kind: Kind, effect: Effect, site: &str, time: f64, item: &str) -> Event {
+    Event {
+        id: id.into(),
+        kind,
+        site: site.into(),
+        time,
+        tz: 60,
+        duration_ms: 2_650,
+        duration_measured: false,
+        rule: format!("test.{}@1", kind.as_str()),
+        effect,
+        amount: 1,
+        item: Some(item.into()),
+        cancels: None,
+        value: None,
+        words: None,
+        chars: None,
+        captcha: None,
+    }
+}
+
+/// A deterministic history (likes, unlikes, ratings that replace each other, reports) on a reference store.
+async fn history(store: &impl Store, prefix: &str, n: u64, seed: u64) {
+    let mut x = seed;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let sites = ["example.org", "youtube.com", "github.com"];
+    let mut time = T0;
+    for i in 0..n {
+        time += [500.0, 3_000.0, 3_600_000.0, 40_000_000.0][(next() % 4) as usize];
+        let site = sites[(next() % 3) as usize];
+        let item = format!("{site}/item{}", next() % 10);
+        let id = format!("{prefix}-{i}");
+        match next() % 5 {
+            0 | 1 => ledger::record_event(store, event(&id, Kind::Like, Effect::Add, site, time, &item), false).await,
+            2 => ledger::record_event(store, event(&id, Kind::Like, Effect::Undo, site, time, &item), false).await,
+            3 => {
+                let mut e = event(&id, Kind::Rating, Effect::Add, site, time, &format!("{item}/stars"));
+                e.value = Some((1 + next() % 5) as f32);
+                ledger::record_event(store, e, true).await
+            }
+            _ => ledger::record_event(store, event(&id, Kind::Report, Effect::Add, site, time, &item), false).await,
+        }
+        .unwrap();
+    }
+}
+
+async fn all_events(store: &impl Store) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    loop {
+        let after = out.last().map(|e| e.id.clone());
+        let page = store.events_after(after.as_deref(), 500).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+async fn assert_same(idb: &IdbStore, reference: &MemoryStore, what: &str) {
+    let (events, rollups, items) = reference.snapshot();
+    assert_eq!(all_events(idb).await, events, "{what}: events");
+    let stored: std::collections::BTreeMap<_, _> =
+        idb.rollups().await.unwrap().into_iter().map(|r| (r.bucket, r.totals)).collect();
+    assert_eq!(stored, rollups, "{what}: rollups");
+    assert_eq!(idb.all_items().await.unwrap(), items, "{what}: items");
+}
+
+#[wasm_bindgen_test]
+async fn a_version_1_database_opens_with_every_record_kept() {
+    let name = fresh_name("upgrade");
+    let reference = MemoryStore::new();
+    history(&reference, "old", 400, 0x1234_5678).await;
+    reference.put_setting("settings", r#"{"paused_sites":["bank.example"],"record_private":false,"local_rules":""}"#).await.unwrap();
+    let (events, rollups, items) = reference.snapshot();
+
+    // Write every record as release 1 stored it: events by id, rollups with their flat key, items under
+    // their key, settings as JSON strings.
+    let v1 = schema_v1(&name).build().await.unwrap();
+    let tx = v1.transaction(&["events", "rollups", "items", "settings"], TransactionMode::ReadWrite).unwrap();
+    let (ev, ro, it, se) =
+        (tx.store("events").unwrap(), tx.store("rollups").unwrap(), tx.store("items").unwrap(), tx.store("settings").unwrap());
+    for e in &events {
+        ev.add(&to_js(e).unwrap(), None).await.unwrap();
+    }
+    for (bucket, totals) in &rollups {
+        let mut row = serde_json::to_value(digitus::store::Rollup { bucket: bucket.clone(), totals: totals.clone() }).unwrap();
+        row["key"] = bucket.key().into();
+        ro.put(&to_js(&row).unwrap(), None).await.unwrap();
+    }
+    for (key, state) in &items {
+        it.put(&to_js(state).unwrap(), Some(&JsValue::from_str(key))).await.unwrap();
+    }
+    let settings = reference.setting("settings").await.unwrap().unwrap();
+    se.put(&JsValue::from_str(&settings), Some(&JsValue::from_str("settings"))).await.unwrap();
+    tx.done().await.unwrap();
+    v1.close();
+
+    // This build opens it: upgrade to the current version.
+    let idb = IdbStore::open(&name).await.unwrap();
+    assert_eq!(idb.version().unwrap(), DB_VERSION);
+    assert!(DB_VERSION >= 2);
+    let names = idb.store_names();
+    for (version, stores) in schema::HISTORY {
+        for def in stores.iter() {
+            assert!(names.iter().any(|n| n == def.name), "store {} of version {version} kept: {names:?}", def.name);
+        }
+    }
+    assert_eq!(idb.count_events().await.unwrap(), events.len() as u64);
+    assert_same(&idb, &reference, "after the upgrade").await;
+    assert_eq!(idb.setting("settings").await.unwrap().as_deref(), Some(settings.as_str()), "settings kept");
+
+    // The new indexes cover the old records: forgetting a site (site index) and merging (cancels and item
+    // indexes) give what the reference store gives.
+    let n = idb.forget_site("youtube.com").await.unwrap();
+    assert_eq!(n, reference.forget_site("youtube.com").await.unwrap());
+    assert!(n > 0);
+    assert_same(&idb, &reference, "after forgetting a site").await;
+    let other = MemoryStore::new();
+    history(&other, "new", 200, 0x9abc_def1).await;
+    let text = backup::export(&other, T0, "other").await.unwrap();
+    let parsed = Backup::parse(text).unwrap();
+    backup::import(&idb, &parsed, 64, |_, _| {}).await.unwrap();
+    backup::import(&reference, &parsed, 64, |_, _| {}).await.unwrap();
+    assert_same(&idb, &reference, "after a merge into the upgraded database").await;
+    idb.close();
+    // And a second open (no version change) changes nothing.
+    let again = IdbStore::open(&name).await.unwrap();
+    assert_same(&again, &reference, "reopened").await;
+    again.close();
+    let _ = Rexie::delete(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn merges_retention_and_delete_match_the_reference_store() {
+    let name = fresh_name("merge");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let reference = MemoryStore::new();
+    // Both record the same history through the ledger, then merge a second browser's backup twice.
+    history(&idb, "a", 300, 42).await;
+    history(&reference, "a", 300, 42).await;
+    assert_same(&idb, &reference, "recorded").await;
+    let b = MemoryStore::new();
+    let shared = backup::export(&reference, T0, "a").await.unwrap();
+    backup::import(&b, &Backup::parse(shared).unwrap(), 1_000, |_, _| {}).await.unwrap();
+    history(&b, "b", 300, 7).await;
+    let parsed = Backup::parse(backup::export(&b, T0, "b").await.unwrap()).unwrap();
+    for round in 0..2 {
+        let mut last = (0, 0);
+        let r1 = backup::import(&idb, &parsed, 100, |d, t| last = (d, t)).await.unwrap();
+        let r2 = backup::import(&reference, &parsed, 100, |_, _| {}).await.unwrap();
+        assert_eq!(r1, r2);
+        assert_eq!(last, (parsed.len(), parsed.len()));
+        if round == 1 {
+            assert_eq!(r1.added, 0, "the second import adds nothing");
+        }
+        assert_same(&idb, &reference, &format!("merge round {round}")).await;
+    }
+    let (events, _, _) = reference.snapshot();
+    let mut days: Vec<String> = events.iter().map(Event::day).collect();
+    days.sort();
+    let cut = days[days.len() / 2].clone();
+    assert_eq!(idb.prune_before_day(&cut).await.unwrap(), reference.prune_before_day(&cut).await.unwrap());
+    assert_same(&idb, &reference, "after retention").await;
+    idb.put_meta("install_id", "\"x\"").await.unwrap();
+    idb.delete_everything().await.unwrap();
+    assert_eq!(idb.count_events().await.unwrap(), 0);
+    assert!(idb.rollups().await.unwrap().is_empty());
+    assert!(idb.all_items().await.unwrap().is_empty());
+    assert_eq!(idb.meta("install_id").await.unwrap().as_deref(), Some("\"x\""));
+    idb.close();
+    let _ = Rexie::delete(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_import_never_overwrites_a_stored_event() {
+    // An imported event whose id is already stored (here with a forged site) is skipped, never written
+    // over; the rest of its batch lands in the same transaction.
+    let name = fresh_name("atomic");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let first = event("same-id", Kind::Like, Effect::Add, "example.org", T0, "i1");
+    idb.merge_events(&[first.clone()]).await.unwrap();
+    let mut changed = first.clone();
+    changed.site = "evil.example".into();
+    let other = event("other", Kind::Report, Effect::Add, "example.org", T0 + 5_000.0, "i2");
+    let report = idb.merge_events(&[changed, other.clone()]).await.unwrap();
+    assert_eq!((report.added, report.already), (1, 1));
+    assert_eq!(all_events(&idb).await, vec![other, first], "stored events are never overwritten by an import");
+    idb.close();
+    let _ = Rexie::delete(&name).await;
+}
