@@ -16,6 +16,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     tab_url: sender.tab?.url || (sender.frameId === 0 ? sender.url : undefined),
     in_tab: Boolean(sender.tab),
     incognito: Boolean(sender.tab?.incognito),
+    tab_id: sender.tab?.id,
   };
   ready
     .then(() => handle_message(message, who))

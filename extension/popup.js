@@ -9,6 +9,21 @@ function item(tag, className, text) {
   return el;
 }
 
+/** The CAPTCHA line: solves, images labelled, time, and the objects most labelled. */
+function renderCaptcha(captcha) {
+  const line = document.getElementById("captcha");
+  line.hidden = !captcha || captcha.solves === 0;
+  if (line.hidden) return;
+  line.querySelector(".solves").textContent = formatNumber(captcha.solves);
+  line.querySelector(".labels").textContent = formatNumber(captcha.labels);
+  line.querySelector(".seconds").textContent = t("captchaSeconds", formatNumber(Math.round(captcha.seconds)));
+  const top = Object.entries(captcha.by_object)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([object, n]) => `${object} (${formatNumber(n)})`);
+  line.querySelector(".objects").textContent = top.length ? t("captchaObjects", top.join(", ")) : "";
+}
+
 async function render() {
   const summary = await ask({ type: "summary" });
   document.getElementById("total").textContent = formatNumber(summary.events);
@@ -21,6 +36,7 @@ async function render() {
       return li;
     }),
   );
+  renderCaptcha(summary.captcha);
   const sites = Object.entries(summary.sites)
     .map(([site, counts]) => [site, Object.values(counts).reduce((a, b) => a + b, 0)])
     .sort((a, b) => b[1] - a[1])

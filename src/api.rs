@@ -14,9 +14,12 @@
 //! {type: "forget_site", site}             → {forgotten: n}   events, rollups and items of one site (pages)
 //! {type: "delete_everything", confirm: "delete everything"} → {deleted: true}   (pages; the phrase is required)
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
+//! {type: "captcha_watch"}                 content scripts: what to watch in this frame (rules/captcha.json)
+//! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
 //! ```
 //! Errors answer `{error: "sentence"}` and change nothing.
 
+use crate::captcha;
 use crate::classify::Classifier;
 use crate::error::{Error, Result};
 use crate::ledger::{self, Outcome};
@@ -66,6 +69,10 @@ pub enum Request {
         days: Option<u32>,
         now: f64,
     },
+    /// What `captcha.js` saw in a CAPTCHA frame, or `captcha-field.js` on a host page (see `captcha`).
+    Captcha { observation: crate::captcha::Sighting },
+    /// A content script asks which provider its frame belongs to and what to watch there.
+    CaptchaWatch,
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -76,6 +83,16 @@ pub struct Sender {
     /// URL of the sender's top-level page, from `sender.tab.url`.
     pub tab_url: Option<String>,
     pub incognito: bool,
+}
+
+/// More of what the browser says about a sender, needed by CAPTCHA sightings only (kept apart from
+/// `Sender` so that existing callers are unchanged; see `Core::handle_from`).
+#[derive(Debug, Clone, Default)]
+pub struct SenderFrame {
+    /// The sender's tab id (`sender.tab.id`), for per-tab CAPTCHA sessions.
+    pub tab_id: Option<i64>,
+    /// URL of the sending frame (`sender.url`), to tell which CAPTCHA provider a frame belongs to.
+    pub url: Option<String>,
 }
 
 /// User settings, kept in the settings store under "settings".
@@ -132,6 +149,18 @@ impl Core {
     }
 
     pub async fn handle<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
+        self.handle_from(store, sender, &SenderFrame::default(), request).await
+    }
+
+    /// `handle`, with the sender's tab id and frame URL (the background passes them; CAPTCHA sightings
+    /// need them).
+    pub async fn handle_from<S: Store>(
+        &mut self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        request: Request,
+    ) -> Result<serde_json::Value> {
         let json = match request {
             Request::Sense { mut observation } => {
                 if !sender.content_script {
@@ -215,8 +244,40 @@ impl Core {
                 self.settings = settings;
                 serde_json::to_value(&self.settings)?
             }
+            Request::Captcha { observation } => {
+                if !sender.content_script {
+                    return Err(Error::BadInput("only content scripts report CAPTCHA sightings".into()));
+                }
+                serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?
+            }
+            Request::CaptchaWatch => {
+                if !sender.content_script {
+                    return Err(Error::BadInput("only content scripts ask what to watch".into()));
+                }
+                serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?
+            }
         };
         Ok(json)
+    }
+
+    async fn captcha<S: Store>(
+        &self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        sighting: &captcha::Sighting,
+    ) -> Result<captcha::Reply> {
+        let (Some(tab), Some(tab_url)) = (frame.tab_id, sender.tab_url.as_deref()) else {
+            return Err(Error::BadInput("CAPTCHA sightings need the sender's tab".into()));
+        };
+        if sender.incognito && !self.settings.record_private {
+            return Ok(captcha::Reply::Ignored { reason: "private window" });
+        }
+        if self.settings.paused_sites.contains(&crate::site::site_of(tab_url)) {
+            return Ok(captcha::Reply::Ignored { reason: "paused on this site" });
+        }
+        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url };
+        captcha::observe(store, captcha::Rules::bundled(), &origin, sighting).await
     }
 
     /// Deletes the days the retention setting no longer keeps (none when it keeps everything).

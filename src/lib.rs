@@ -22,6 +22,7 @@
 //! earlier one) happens here, so rules and heuristics are tested without a browser.
 
 pub mod api;
+pub mod captcha;
 pub mod backup;
 pub mod classify;
 pub mod error;

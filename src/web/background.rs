@@ -4,7 +4,7 @@
 
 use super::idb::{IdbStore, DB_NAME};
 use super::{from_js, to_js};
-use crate::api::{Core, Request, Sender};
+use crate::api::{Core, Request, Sender, SenderFrame};
 use crate::error::Error;
 use futures::lock::Mutex;
 use serde::Deserialize;
@@ -27,6 +27,9 @@ struct RawSender {
     in_tab: bool,
     #[serde(default)]
     incognito: bool,
+    /// `sender.tab?.id`
+    #[serde(default)]
+    tab_id: Option<i64>,
 }
 
 struct Background {
@@ -61,6 +64,7 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, Error> {
         u.starts_with("chrome-extension://") || u.starts_with("moz-extension://")
     });
     let sender = Sender { content_script: raw.in_tab && !own_origin, tab_url: raw.tab_url, incognito: raw.incognito };
+    let frame = SenderFrame { tab_id: raw.tab_id, url: raw.url };
     let request: Request = from_js(message).map_err(|e| Error::BadInput(format!("message: {e}")))?;
 
     let cell = BACKGROUND.with(Rc::clone);
@@ -72,6 +76,6 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, Error> {
         *guard = Some(Background { core, store });
     }
     let bg = guard.as_mut().expect("unreachable: initialised just above");
-    let answer = bg.core.handle(&bg.store, &sender, request).await?;
+    let answer = bg.core.handle_from(&bg.store, &sender, &frame, request).await?;
     to_js(&answer)
 }
