@@ -605,3 +605,18 @@ fn a_full_disk_is_reported_to_the_sensor_and_the_pages_and_the_retry_lands_once(
     let status = block_on(core.handle(&store, &page, Request::Status)).unwrap();
     assert_eq!(status["storage_error"], serde_json::Value::Null, "cleared once writes succeed");
 }
+
+#[test]
+fn the_documented_sample_and_the_fuzz_seed_are_valid_backups() {
+    for file in ["fuzz/corpus/import/sample.json", "docs/backup-sample.json"] {
+        let text = std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let b = Backup::parse(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(b.len(), 5, "{file}");
+        let store = MemoryStore::new();
+        block_on(backup::import(&store, &b, 2, |_, _| {})).unwrap();
+        let summary = digitus::summary::Summary::from_rollups(&block_on(store.rollups()).unwrap());
+        // The like was taken back; the rating, the CAPTCHA solve and the review count.
+        assert_eq!((summary.kinds["like"], summary.kinds["rating"], summary.kinds["captcha"], summary.kinds["review"]), (0, 1, 1, 1));
+        assert_eq!(summary.captcha.labels, 7);
+    }
+}
