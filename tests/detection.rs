@@ -211,6 +211,9 @@ fn facebook_instagram_linkedin_tiktok() {
     let heart = |p| vec![e("svg", &[]), e("span", &[("data-e2e", "like-icon")]), with_pressed(e("button", &[("aria-label", "Like video 12.3K likes")]), p), e("section", &[]), body()];
     expect(&click(tt, heart(false), heart(true)), Kind::Like, Effect::Add, "tiktok.like");
     expect(&click(tt, heart(true), heart(false)), Kind::Like, Effect::Undo, "tiktok.like");
+    // A click beside the icon lands on the button itself.
+    let button = |p| vec![with_pressed(e("button", &[("aria-label", "Like video 12.3K likes")]), p), e("section", &[]), body()];
+    expect(&click(tt, button(true), button(false)), Kind::Like, Effect::Undo, "tiktok.like");
     nothing(&tap(tt, vec![e("span", &[("data-e2e", "comment-icon")]), e("button", &[("aria-label", "Read or add comments 321 comments")]), body()]));
 }
 

@@ -90,7 +90,11 @@
         clearTimeout(limit);
         resolve();
       };
-      const observer = new MutationObserver(() => {
+      // Only changes to the clicked chain itself settle it (a flipped attribute, a node re-rendered away): a
+      // counter animating elsewhere first must not end the wait before the control flips.
+      const observer = new MutationObserver((records) => {
+        const touched = records.some((r) => r.type === "attributes" && els.includes(r.target)) || els.some((e) => !e.isConnected);
+        if (!touched) return;
         clearTimeout(quiet);
         quiet = setTimeout(finish, SETTLE_QUIET_MS);
       });

@@ -1,0 +1,70 @@
+// Detection costs in Chromium, measured from outside the page:
+//  1. main-thread time the content script adds per trusted click: CDP Performance.getMetrics ScriptDuration
+//     and TaskDuration (all JavaScript on the renderer's main thread, isolated worlds included), summed over
+//     N clicks on a like button of the heavy page, with the extension minus without it, divided by N;
+//  2. load time of the heavy page (60,000 elements built during load) with and without the extension:
+//     PerformanceNavigationTiming loadEventEnd, median of R loads each, and the ratio.
+// Usage: node bench/browser/detection.mjs [clicks=40] [loads=10]   (after scripts/build.sh; DIGITUS_OUT honoured)
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { CHROMIUM_DIST } from "../../tests/e2e/lib/chromium.mjs";
+import { startServer } from "../../tests/e2e/lib/server.mjs";
+
+const clicks = Number(process.argv[2] || 40);
+const loads = Number(process.argv[3] || 10);
+const server = await startServer();
+const HEAVY = "https://feed.example.org/pages/heavy.html";
+
+async function launch(withExtension) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-bench-"));
+  const args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--ignore-certificate-errors", `--host-resolver-rules=MAP * 127.0.0.1:${server.httpsPort}, EXCLUDE localhost`];
+  if (withExtension) args.push(`--disable-extensions-except=${CHROMIUM_DIST}`, `--load-extension=${CHROMIUM_DIST}`);
+  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, ignoreHTTPSErrors: true, args });
+  if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker", { timeout: 30_000 });
+  return { context, close: async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(withExtension) {
+  const { context, close } = await launch(withExtension);
+  const page = await context.newPage();
+  const loadTimes = [];
+  await page.goto(HEAVY); // warm the HTTP and compile caches once
+  for (let i = 0; i < loads; i++) {
+    await page.goto(`${HEAVY}?run=${i}`, { waitUntil: "load" });
+    loadTimes.push(await page.evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd));
+  }
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metric = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  await page.click("article[data-id='0'] button.like"); // first click compiles the listeners: not counted
+  await page.waitForTimeout(1500);
+  const before = await metric();
+  for (let i = 1; i <= clicks; i++) {
+    await page.click(`article[data-id='${i}'] button.like`);
+    await page.waitForTimeout(250);
+  }
+  await page.waitForTimeout(1500); // let the last settle waits and messages finish
+  const after = await metric();
+  await close();
+  return {
+    loadMs: median(loadTimes),
+    loadTimes,
+    scriptMsPerClick: ((after.ScriptDuration - before.ScriptDuration) * 1000) / clicks,
+    taskMsPerClick: ((after.TaskDuration - before.TaskDuration) * 1000) / clicks,
+  };
+}
+
+const without = await measure(false);
+const withExt = await measure(true);
+await server.close();
+const f = (x) => x.toFixed(2);
+console.log(`heavy page (${HEAVY}), ${loads} loads each, ${clicks} trusted like clicks each`);
+console.log(`load (loadEventEnd, median): without ${f(without.loadMs)} ms, with ${f(withExt.loadMs)} ms, ratio ${(withExt.loadMs / without.loadMs).toFixed(3)}`);
+console.log(`  without: ${without.loadTimes.map((t) => t.toFixed(0)).join(" ")}`);
+console.log(`  with:    ${withExt.loadTimes.map((t) => t.toFixed(0)).join(" ")}`);
+console.log(`main-thread script time per click: without ${f(without.scriptMsPerClick)} ms, with ${f(withExt.scriptMsPerClick)} ms → sensor ≈ ${f(withExt.scriptMsPerClick - without.scriptMsPerClick)} ms`);
+console.log(`main-thread task time per click:   without ${f(without.taskMsPerClick)} ms, with ${f(withExt.taskMsPerClick)} ms → sensor ≈ ${f(withExt.taskMsPerClick - without.taskMsPerClick)} ms`);

@@ -1,0 +1,64 @@
+//! Benchmark, not a check of speed: classifies sensor reports N times in wasm in a real browser and prints
+//! the time per classification (performance.now()). Assertions are only about what was classified.
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test classify_wasm -- --nocapture`
+#![cfg(target_arch = "wasm32")]
+
+use digitus::classify::Classifier;
+use digitus::model::{Action, Element, Observation};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const N: u32 = 20_000;
+
+fn e(tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
+    Element { tag: tag.into(), attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), text: text.map(String::from), nth: 1 }
+}
+
+fn observation(url: &str, head: Vec<Element>) -> Observation {
+    let mut path = head;
+    for depth in 0..12 {
+        path.push(e("div", &[("class", &format!("container level-{depth} flex"))], None));
+    }
+    path.push(e("body", &[], None));
+    let mut after = path.clone();
+    if let Some(control) = after.iter_mut().find(|el| el.attrs.contains_key("aria-pressed")) {
+        control.attrs.insert("aria-pressed".into(), "true".into());
+    }
+    Observation { id: "bench".into(), action: Action::Click, time: 1.0, tz: 0, url: url.into(), top_url: None, path, after: Some(after), text: None, duration_ms: None, has_value: false }
+}
+
+fn now_ms() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();
+    let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into()).unwrap().unchecked_into();
+    now.call0(&performance).unwrap().as_f64().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn classification_time_in_wasm() {
+    let classifier = Classifier::default();
+    let cases = [
+        ("site rule (youtube like)", observation("https://www.youtube.com/watch?v=x", vec![
+            e("path", &[], None),
+            e("svg", &[], None),
+            e("button", &[("class", "yt-spec-button-shape-next"), ("aria-pressed", "false"), ("aria-label", "like this video along with 1,203 other people")], Some("1.2K")),
+            e("button-view-model", &[], None),
+            e("toggle-button-view-model", &[], None),
+            e("like-button-view-model", &[], None),
+        ]), 1),
+        ("generic heuristic (J'aime)", observation("https://blog.example.org/post/7", vec![e("span", &[], Some("J’aime")), e("button", &[("class", "btn btn-reaction"), ("aria-pressed", "false")], Some("J’aime"))]), 1),
+        ("generic refusal (counter)", observation("https://blog.example.org/post/7", vec![e("button", &[("class", "count")], Some("1,234 likes"))]), 0),
+    ];
+    for (name, obs, expected) in &cases {
+        assert_eq!(classifier.classify(obs).len(), *expected, "{name}");
+        let start = now_ms();
+        let mut found = 0;
+        for _ in 0..N {
+            found += classifier.classify(std::hint::black_box(obs)).len();
+        }
+        let per = (now_ms() - start) * 1e6 / f64::from(N);
+        assert_eq!(found, *expected * N as usize);
+        console_log!("wasm classify, {name}: {per:.0} ns per classification, {:.0} per second ({N} runs)", 1e9 / per);
+    }
+}
