@@ -1,0 +1,104 @@
+// Storage benchmark, Chromium: Digitus (Rust/wasm on rexie) against Dexie 4 doing the same work on the same
+// synthetic events in the same browser run, reported as ratios (Digitus time / Dexie time).
+//   1. ingest 100,000 events (batches of 2,000: read which ids are stored and cancelled and what stands on
+//      each item, add events, update rollups and items, one transaction per batch);
+//   2. the summary over 1,000,000 events (Digitus reads rollups; Dexie the same rollups, and also a full
+//      scan of the events, what a tool without rollups does);
+//   3. export of 1,000,000 events as a backup file (pages of 5,000).
+// Usage: bash scripts/build.sh && node bench/browser/storage.mjs [events_for_summary=1000000] [runs=3]
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { CHROMIUM_DIST, launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { startServer } from "../../tests/e2e/lib/server.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../..");
+const BIG = Number(process.argv[2] || 1_000_000);
+const RUNS = Number(process.argv[3] || 3);
+const INGEST = 100_000;
+const BATCH = 2_000;
+
+// The bench page goes into a copy of the built extension, never into the package.
+const dist = path.join(path.dirname(CHROMIUM_DIST), "chromium-bench");
+fs.rmSync(dist, { recursive: true, force: true });
+fs.cpSync(CHROMIUM_DIST, dist, { recursive: true });
+fs.copyFileSync(path.join(HERE, "storage-page.html"), path.join(dist, "bench.html"));
+fs.copyFileSync(path.join(HERE, "storage-page.js"), path.join(dist, "storage-page.js"));
+fs.copyFileSync(path.join(ROOT, "node_modules/dexie/dist/dexie.mjs"), path.join(dist, "dexie.mjs"));
+const dexieVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/dexie/package.json"), "utf8")).version;
+
+const server = await startServer();
+const browser = await launchChromium(server, { extension: dist });
+const page = await browser.context.newPage();
+page.setDefaultTimeout(0);
+await page.goto(`${browser.origin}/bench.html`);
+await page.waitForFunction(() => document.getElementById("state").textContent === "ready");
+const call = (fn, ...args) => page.evaluate(([fn, args]) => window.bench[fn](...args), [fn, args]);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rows = [];
+const log = (...a) => console.error("[bench]", ...a);
+
+// 1. Ingest 100k, fresh databases each run, alternating who goes first.
+const ingest = { wasm: [], dexie: [] };
+for (let r = 0; r < RUNS; r++) {
+  const order = r % 2 ? ["dexie", "wasm"] : ["wasm", "dexie"];
+  for (const who of order) {
+    const name = `ingest-${who}-${r}`;
+    const ms = who === "wasm" ? await call("wasmIngest", name, 0, INGEST, BATCH) : await call("dexieIngest", name, 0, INGEST, BATCH);
+    ingest[who].push(ms);
+    log(`ingest ${INGEST} ${who} run ${r}: ${s(ms)}`);
+    await call("wipe", name);
+  }
+}
+rows.push([`ingest ${INGEST.toLocaleString("en")} events (batches of ${BATCH})`, median(ingest.wasm), median(ingest.dexie)]);
+const convert = await call("convert", INGEST);
+log(`Rust → JS conversion of ${INGEST} events: ${s(convert)}`);
+
+// 2. and 3. need BIG events in each database: filled the fast way (events bulk-added in chunks of 10,000,
+// rollups summed in memory), by each library.
+log(`filling both databases with ${BIG} events…`);
+const fillW = await call("wasmFill", "big-wasm", BIG);
+log(`wasm fill: ${s(fillW)}`);
+const fillD = await call("dexieFill", "big-dexie", BIG);
+log(`dexie fill: ${s(fillD)}`);
+rows.push([`bulk load ${BIG.toLocaleString("en")} events (chunks of 10,000, rollups written once; setup for the next rows)`, fillW, fillD]);
+
+const sum = { wasm: [], dexie: [], scan: [] };
+let check;
+for (let r = 0; r < RUNS; r++) {
+  const w = await call("wasmSummary", "big-wasm");
+  const d = await call("dexieSummary", "big-dexie");
+  sum.wasm.push(w.ms);
+  sum.dexie.push(d.ms);
+  check = { w, d };
+}
+const scan = await call("dexieScanSummary", "big-dexie");
+log("summary check", JSON.stringify(check), JSON.stringify(scan));
+if (check.w.events !== BIG || check.d.events !== BIG) throw new Error(`summary counts differ from ${BIG}: ${JSON.stringify(check)}`);
+rows.push([`summary over ${BIG.toLocaleString("en")} events (${check.w.rollups.toLocaleString("en")} rollup rows)`, median(sum.wasm), median(sum.dexie)]);
+
+const exp = { wasm: [], dexie: [] };
+let bytes;
+for (let r = 0; r < Math.min(RUNS, 2); r++) {
+  const w = await call("wasmExport", "big-wasm");
+  const d = await call("dexieExport", "big-dexie");
+  if (w.events !== BIG || d.events !== BIG) throw new Error("export counts");
+  exp.wasm.push(w.ms);
+  exp.dexie.push(d.ms);
+  bytes = { w: w.bytes, d: d.bytes };
+  log(`export run ${r}: wasm ${s(w.ms)} dexie ${s(d.ms)}`);
+}
+rows.push([`export ${BIG.toLocaleString("en")} events as a backup (${(bytes.w / 1e6).toFixed(0)} MB; Dexie's ${(bytes.d / 1e6).toFixed(0)} MB)`, median(exp.wasm), median(exp.dexie)]);
+
+const chromiumVersion = browser.context.browser()?.version() ?? "";
+console.log(`\nChromium ${chromiumVersion}, Dexie ${dexieVersion}, medians of ${RUNS} runs (export: ${Math.min(RUNS, 2)}, bulk load: 1)\n`);
+console.log("| work | Digitus (wasm + rexie) | Dexie 4 | ratio Digitus / Dexie |");
+console.log("|---|---|---|---|");
+for (const [what, w, d] of rows) console.log(`| ${what} | ${s(w)} | ${s(d)} | ${(w / d).toFixed(2)} |`);
+console.log(`\nDigitus times include building each event in Rust and converting it to a JS object (serde-wasm-bindgen): ${s(convert)} per ${INGEST.toLocaleString("en")} events here; Dexie gets ready JS objects (generated by the same Rust code, outside its timing).\n`);
+console.log(`| summary by scanning every event instead (no rollups, Dexie \`each\`) | — | ${s(scan.ms)} | rollups are ${(scan.ms / median(sum.wasm)).toFixed(0)}× faster |`);
+await browser.close();
+await server.close();
+fs.rmSync(dist, { recursive: true, force: true });
