@@ -83,7 +83,7 @@ fn history(store: &MemoryStore, rng: &mut Rng, prefix: &str, n: usize, sites: &[
                 block_on(ledger::record_captcha(store, e, detail))
             }
         };
-        assert!(!matches!(outcome, Err(_)), "{outcome:?}");
+        assert!(outcome.is_ok(), "{outcome:?}");
     }
 }
 
@@ -415,7 +415,7 @@ fn fuzz_the_import_parser_without_panics() {
                 _ => {
                     // Swap the value types of a field: numbers become strings and back.
                     if let Some(b) = bytes.get_mut(at) {
-                        *b = *rng.pick(&[b'"', b'0', b'{', b'}', b',', b':', b'-', b'.', b'e']);
+                        *b = *rng.pick(b"\"0{},:-.e");
                     }
                 }
             }
