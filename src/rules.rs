@@ -151,7 +151,10 @@ impl Rule {
     }
 
     pub fn applies_to(&self, site: &str) -> bool {
-        self.sites.iter().any(|s| s == site || site.ends_with(&format!(".{s}")))
+        // Without allocating: this runs for every rule on every click.
+        self.sites.iter().any(|s| {
+            site == s || (site.len() > s.len() && site.ends_with(s.as_str()) && site.as_bytes()[site.len() - s.len() - 1] == b'.')
+        })
     }
 }
 
@@ -205,6 +208,14 @@ mod tests {
             }
         }
         assert!(!ids.is_empty());
+    }
+
+    #[test]
+    fn rules_apply_to_their_sites_and_subdomains_only() {
+        let rules = load_file("t.json", r#"{"format": 1, "sites": ["youtube.com", "x.com"], "rules": [{"id": "t.a", "version": 1, "kind": "like", "target": "b"}]}"#, true).unwrap();
+        let rule = &rules[0];
+        assert!(rule.applies_to("youtube.com") && rule.applies_to("music.youtube.com") && rule.applies_to("x.com"));
+        assert!(!rule.applies_to("notyoutube.com") && !rule.applies_to("box.com") && !rule.applies_to("youtube.co"));
     }
 
     #[test]

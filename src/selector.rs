@@ -103,19 +103,29 @@ impl Compound {
 impl AttrTest {
     fn matches(&self, el: &Element) -> bool {
         let Some(raw) = el.attr(&self.name) else { return false };
-        let fold = |s: &str| if self.ignore_case { s.to_lowercase() } else { s.to_string() };
-        let value = fold(raw);
+        if matches!(self.op, AttrOp::Exists) {
+            return true;
+        }
+        // Case-sensitive tests (most of them) borrow; only ` i` tests pay for lower-casing.
+        let (value, wanted): (std::borrow::Cow<str>, std::borrow::Cow<str>) = match &self.op {
+            AttrOp::Exists => unreachable!("answered above"),
+            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => {
+                if self.ignore_case {
+                    (raw.to_lowercase().into(), v.to_lowercase().into())
+                } else {
+                    (raw.into(), v.as_str().into())
+                }
+            }
+        };
+        let (value, v) = (value.as_ref(), wanted.as_ref());
         match &self.op {
             AttrOp::Exists => true,
-            AttrOp::Equals(v) => value == fold(v),
-            AttrOp::Word(v) => value.split_ascii_whitespace().any(|w| w == fold(v)),
-            AttrOp::Prefix(v) => !v.is_empty() && value.starts_with(&fold(v)),
-            AttrOp::Suffix(v) => !v.is_empty() && value.ends_with(&fold(v)),
-            AttrOp::Contains(v) => !v.is_empty() && value.contains(&fold(v)),
-            AttrOp::DashPrefix(v) => {
-                let v = fold(v);
-                value == v || value.starts_with(&format!("{v}-"))
-            }
+            AttrOp::Equals(_) => value == v,
+            AttrOp::Word(_) => value.split_ascii_whitespace().any(|w| w == v),
+            AttrOp::Prefix(_) => !v.is_empty() && value.starts_with(v),
+            AttrOp::Suffix(_) => !v.is_empty() && value.ends_with(v),
+            AttrOp::Contains(_) => !v.is_empty() && value.contains(v),
+            AttrOp::DashPrefix(_) => value == v || value.strip_prefix(v).is_some_and(|rest| rest.starts_with('-')),
         }
     }
 }

@@ -100,6 +100,12 @@ export const CASES = [
   { name: "generic: tag editor, comment with hashtags", url: BLOG, steps: [{ type: ["#g-tags", "baking"] }, { press: ["#g-tags", "Enter"] }, { expect: { tag: 1 } }, { type: ["#g-comment-text", "Lovely crumb #baking #bread"] }, { click: "#g-comment-send" }, { expect: { review: 1, tag: 2 } }] },
   { name: "generic: a double click on a stateless Like counts once", url: BLOG, steps: [{ dblclick: "#g-plain-like" }, { expect: { like: 1 } }] },
   { name: "generic trap: scripted clicks and dispatched events", url: BLOG, steps: [{ script: "window.scriptedLike()" }, nothing] },
+
+  // Known limits, measured in the precision/recall table but not asserted (reported as todo): each says
+  // what a user does and what Digitus should count, and the reason it does not yet.
+  { name: "known limit: a word-less icon button (♥ with an obfuscated class) is missed", url: BLOG, known: "no label, title, text or class word to read: needs a site rule", steps: [{ click: "#g-icon-x9" }, { expect: { like: 1 } }] },
+  { name: "known limit: a reply sent with Enter from a contenteditable box is missed", url: BLOG, known: "the sensor reports submits of forms and composer buttons, not Enter in a rich-text box", steps: [{ type: ["#g-quick-reply", "Thanks for this"] }, { press: ["#g-quick-reply", "Enter"] }, { expect: { review: 1 } }] },
+  { name: "known limit: reddit downvote on an upvoted post leaves the like counted", url: `${REDDIT}?sort=new`, known: "the page releases the other arrow, but only the clicked control is read again", steps: [{ click: "shreddit-post#t3_def >>> button[upvote]" }, { expect: { like: 1 } }, { click: "shreddit-post#t3_def >>> button[downvote]" }, { expect: { like: -1, rating: 1 } }] },
 ];
 
 const QUIET_MS = 1_700; // longest the sensor waits for a control to settle (1.2 s), plus messaging
@@ -172,9 +178,9 @@ export function scores(records) {
         fp += Math.abs(o);
       }
     }
-    const precision = tp + fp ? tp / (tp + fp) : 1;
-    const recall = tp + fn ? tp / (tp + fn) : 1;
-    table[kind] = { tp, fp, fn, precision: Number(precision.toFixed(3)), recall: Number(recall.toFixed(3)) };
+    const precision = tp + fp ? tp / (tp + fp) : null; // nothing detected, nothing to judge
+    const recall = tp + fn ? tp / (tp + fn) : null;
+    table[kind] = { tp, fp, fn, precision: precision === null ? null : Number(precision.toFixed(3)), recall: recall === null ? null : Number(recall.toFixed(3)) };
   }
   return table;
 }
@@ -182,7 +188,8 @@ export function scores(records) {
 /** Prints the table and writes it to tests/e2e/.results/detection-<browser>.json (gitignored). */
 export function report(browserName, records, failures) {
   const table = scores(records.flatMap((r) => r.checkpoints));
-  console.log(`\nDetection on the fixture suite, ${browserName}: ${records.length} cases, ${records.flatMap((r) => r.checkpoints).length} checkpoints, ${failures.length} failing`);
+  const known = failures.filter((f) => f.known).length;
+  console.log(`\nDetection on the fixture suite, ${browserName}: ${records.length} cases, ${records.flatMap((r) => r.checkpoints).length} checkpoints, ${failures.length - known} failing, ${known} known limits missed (counted in the table)`);
   console.table(table);
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.results");
   fs.mkdirSync(dir, { recursive: true });
