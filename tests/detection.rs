@@ -622,3 +622,46 @@ fn every_bundled_rule_file_names_the_schema_and_is_covered_here() {
         }
     }
 }
+
+#[test]
+fn the_json_schema_describes_what_the_loader_reads() {
+    use digitus::rules::{AmountSource, RuleEffect, RuleSpec, ValueSource};
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../rules/rules.schema.json")).unwrap();
+    let rule = &schema["$defs"]["rule"];
+    // Every field the loader knows, filled in, must be a schema property, and the other way round.
+    let full = RuleSpec {
+        id: "a.b".into(),
+        version: 1,
+        kind: Kind::Like,
+        target: "b".into(),
+        effect: RuleEffect::Toggle,
+        on: Some("b".into()),
+        item: Some("b".into()),
+        item_id_attr: Some("id".into()),
+        words: vec!["like".into()],
+        value: Some(ValueSource::Label),
+        amount: Some(AmountSource::Hashtags),
+        actions: vec![Action::Click],
+        needs_text: true,
+        fixture: Some("f".into()),
+        note: Some("n".into()),
+    };
+    let fields: std::collections::BTreeSet<String> = serde_json::to_value(&full).unwrap().as_object().unwrap().keys().cloned().collect();
+    let props: std::collections::BTreeSet<String> = rule["properties"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(fields, props);
+    let kinds: Vec<String> = Kind::ALL.iter().map(|k| k.as_str().to_string()).collect();
+    assert_eq!(serde_json::from_value::<Vec<String>>(rule["properties"]["kind"]["enum"].clone()).unwrap(), kinds);
+    for effect in rule["properties"]["effect"]["enum"].as_array().unwrap() {
+        serde_json::from_value::<RuleEffect>(effect.clone()).unwrap();
+    }
+    for action in rule["properties"]["actions"]["items"]["enum"].as_array().unwrap() {
+        serde_json::from_value::<Action>(action.clone()).unwrap();
+    }
+    // Rule ids follow the schema's pattern (site.what).
+    for (name, json) in bundled_files() {
+        for r in load_file(name, json, true).unwrap() {
+            let parts: Vec<&str> = r.spec.id.split('.').collect();
+            assert!(parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')), "{}", r.spec.id);
+        }
+    }
+}
