@@ -304,12 +304,13 @@ impl Store for IdbStore {
                 .filter(|(e, _)| new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()))
                 .map(|(_, v)| v)
                 .collect();
-            // Round 3: every write, issued together.
+            // Round 3: every write, issued together. `add_all`/`put_all` wait on their last request only (a
+            // failed request aborts the transaction, which `finish` reports): no callback per event.
             futures::try_join!(
-                try_join_all(event_rows.into_iter().map(|v| events.add(v, None))),
-                try_join_all(rollup_puts.iter().map(|v| rollups.put(v, None))),
+                events.add_all(event_rows.into_iter().map(|v| (v.clone(), None))),
+                rollups.put_all(rollup_puts.into_iter().map(|v| (v, None))),
                 try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
-                try_join_all(item_puts.iter().map(|(v, k)| items.put(v, Some(k)))),
+                items.put_all(item_puts.into_iter().map(|(v, k)| (v, Some(k)))),
                 try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
             )
             .map_err(idb_error)?;

@@ -292,7 +292,7 @@ pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValu
             .map_err(js_error)?;
         let tx = rexie.transaction(&["events"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
         let store = tx.store("events").map_err(js_error)?;
-        futures::future::try_join_all(values.iter().map(|v| store.add(v, None))).await.map_err(js_error)?;
+        store.add_all(values.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
         tx.done().await.map_err(js_error)?;
         i = end;
     }
@@ -307,7 +307,7 @@ pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValu
         .map_err(js_error)?;
     let tx = rexie.transaction(&["rollups"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
     let store = tx.store("rollups").map_err(js_error)?;
-    futures::future::try_join_all(rows.iter().map(|v| store.put(v, None))).await.map_err(js_error)?;
+    store.put_all(rows.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
     tx.done().await.map_err(js_error)?;
     rexie.close();
     Ok(js_sys::Date::now() - t0)
