@@ -11,6 +11,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const N: u32 = 20_000;
+const BATCHES: u32 = 20;
 
 fn e(tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
     Element { tag: tag.into(), attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), text: text.map(String::from), nth: 1 }
@@ -52,13 +53,24 @@ fn classification_time_in_wasm() {
     ];
     for (name, obs, expected) in &cases {
         assert_eq!(classifier.classify(obs).len(), *expected, "{name}");
-        let start = now_ms();
-        let mut found = 0;
-        for _ in 0..N {
-            found += classifier.classify(std::hint::black_box(obs)).len();
+        // Warm up first: V8 runs new wasm code in its baseline compiler and optimises it once it is hot.
+        for _ in 0..N / 4 {
+            std::hint::black_box(classifier.classify(std::hint::black_box(obs)));
         }
-        let per = (now_ms() - start) * 1e6 / f64::from(N);
+        // Batches, not one long run: on a shared machine the best batch is the code's speed, the median what a
+        // loaded machine gives.
+        let mut per_batch = Vec::new();
+        let mut found = 0;
+        for _ in 0..BATCHES {
+            let start = now_ms();
+            for _ in 0..N / BATCHES {
+                found += classifier.classify(std::hint::black_box(obs)).len();
+            }
+            per_batch.push((now_ms() - start) * 1e6 / f64::from(N / BATCHES));
+        }
         assert_eq!(found, *expected * N as usize);
-        console_log!("wasm classify, {name}: {per:.0} ns per classification, {:.0} per second ({N} runs)", 1e9 / per);
+        per_batch.sort_by(f64::total_cmp);
+        let (best, median) = (per_batch[0], per_batch[per_batch.len() / 2]);
+        console_log!("wasm classify, {name}: best batch {best:.0} ns ({:.0}/s), median batch {median:.0} ns ({:.0}/s); {N} runs in {BATCHES} batches", 1e9 / best, 1e9 / median);
     }
 }
