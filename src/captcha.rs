@@ -475,7 +475,7 @@ pub fn page_of(tab_url: &str) -> &str {
 pub fn step(provider: &Provider, session: Option<Session>, tab_url: &str, s: &Sighting) -> Step {
     let page = page_of(tab_url);
     if let Some(open) = &session {
-        if open.applied.iter().any(|id| *id == s.id) {
+        if open.applied.contains(&s.id) {
             return Step::Open(open.clone());
         }
     }

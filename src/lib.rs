@@ -17,6 +17,10 @@
 //!                            └──────────────────────────────────────┘
 //! ```
 //!
+//! CAPTCHA frames have their own sensor (`captcha.js` in provider frames, `captcha-field.js` for the host
+//! page's response fields) and their own judge: `captcha` keeps a session per tab and provider (in the
+//! settings store, so it survives worker stops) and records each solve through `ledger::record_captcha`.
+//!
 //! Everything outside `web` is pure Rust that knows nothing of the browser and is tested natively.
 //! The sensor only describes elements; every judgement (is it labour, of which kind, does it undo an
 //! earlier one) happens here, so rules and heuristics are tested without a browser.
