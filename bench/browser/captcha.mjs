@@ -35,6 +35,7 @@ const scope = (frame) => (frame ? page.frameLocator(frame) : page);
 async function step(s) {
   if (s.pause) return new Promise((r) => setTimeout(r, s.pause));
   if (s.click) return scope(s.frame).locator(s.click).nth(s.nth ?? 0).click();
+  if (s.type) return scope(s.frame).locator(s.type).fill(s.text);
   await until(() => scope(s.frame).locator(s.waitText).first().textContent().catch(() => ""), (t) => t.includes(s.text));
 }
 

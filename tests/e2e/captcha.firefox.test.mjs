@@ -39,6 +39,7 @@ async function step(s) {
       await all[s.nth ?? 0].click();
     });
   }
+  if (s.type) return inFrame(s.frame, async () => (await driver.findElement(By.css(s.type))).sendKeys(s.text));
   if (s.waitText) {
     const text = await until(
       () => inFrame(s.frame, () => driver.executeScript("return document.querySelector(arguments[0])?.textContent ?? ''", s.waitText)),

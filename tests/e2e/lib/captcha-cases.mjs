@@ -4,6 +4,7 @@
 //   { frame, click, nth }       click the nth element matching `click` inside the iframe `frame`
 //                               (frame null: the host page itself)
 //   { frame, waitText, text }   wait until the element's text contains `text` (a new round is shown)
+//   { frame, type, text }       type `text` into the field `type` inside the iframe `frame`
 //   { pause }                   let the page move on (a dynamic tile reloading)
 // and then checks, against the summary API and the newest event, what the case expects. Durations are
 // checked against the fixture page's own clock (window.fixture.first / .success), never timed here.
@@ -78,6 +79,18 @@ export const CASES = [
       { frame: BFRAME, click: VERIFY },
     ],
     expect: { solves: 1, provider: "recaptcha", site: "example.com", rounds: 1, failed_rounds: 0, labels: { "fire hydrants": 4 } },
+  },
+  {
+    name: "reCAPTCHA: the audio challenge instead of the images",
+    url: "https://shop.example.com/checkout.html?case=audio",
+    steps: [
+      { frame: ANCHOR, click: "#recaptcha-anchor" },
+      { frame: BFRAME, waitText: OBJECT, text: "stairs" },
+      { frame: BFRAME, click: "#recaptcha-audio-button" },
+      { frame: BFRAME, type: "#audio-response", text: "seven three nine" },
+      { frame: BFRAME, click: VERIFY },
+    ],
+    expect: { solves: 1, provider: "recaptcha", site: "example.com", rounds: 1, failed_rounds: 0, labels: {}, audio: true },
   },
   {
     name: "hCaptcha: two pages of image labels",
@@ -175,6 +188,7 @@ export async function runCase(c, { open, step, fixture, ask }) {
   assert.equal(event.captcha.rounds, c.expect.rounds, `${c.name}: rounds`);
   assert.equal(event.captcha.failed_rounds, c.expect.failed_rounds, `${c.name}: failed rounds`);
   assert.deepEqual(event.captcha.labels, c.expect.labels);
+  assert.equal(event.captcha.audio, c.expect.audio ?? false, `${c.name}: audio`);
   assert.equal(event.duration_measured, true);
   const pageMs = page.success - page.first;
   assert.ok(
