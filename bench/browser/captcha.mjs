@@ -36,6 +36,7 @@ async function step(s) {
   if (s.pause) return new Promise((r) => setTimeout(r, s.pause));
   if (s.click) return scope(s.frame).locator(s.click).nth(s.nth ?? 0).click();
   if (s.type) return scope(s.frame).locator(s.type).fill(s.text);
+  if (s.key) return scope(s.frame).locator(s.on).press(s.key);
   await until(() => scope(s.frame).locator(s.waitText).first().textContent().catch(() => ""), (t) => t.includes(s.text));
 }
 

@@ -59,6 +59,7 @@ async function step(s) {
     throw new Error(`clicks on ${s.click} in ${s.frame} never reached the frame; ${await clicksSeen()}`);
   }
   if (s.type) return where.locator(s.type).fill(s.text);
+  if (s.key) return where.locator(s.on).press(s.key);
   if (s.waitText) {
     const text = await until(
       () => where.locator(s.waitText).first().textContent({ timeout: 10_000 }).catch(() => ""),

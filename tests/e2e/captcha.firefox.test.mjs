@@ -2,6 +2,7 @@
 // WebDriver clicks (trusted) in the Firefox package installed as a temporary add-on.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { Key } from "selenium-webdriver";
 import { launchFirefox } from "./lib/firefox.mjs";
 import { CASES, runCase, until } from "./lib/captcha-cases.mjs";
 import { startServer } from "./lib/server.mjs";
@@ -39,6 +40,7 @@ async function step(s) {
       await all[s.nth ?? 0].click();
     });
   }
+  if (s.key) return inFrame(s.frame, async () => (await driver.findElement(By.css(s.on))).sendKeys(Key[s.key.toUpperCase()]));
   if (s.type) return inFrame(s.frame, async () => (await driver.findElement(By.css(s.type))).sendKeys(s.text));
   if (s.waitText) {
     const text = await until(

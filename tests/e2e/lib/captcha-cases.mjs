@@ -5,6 +5,7 @@
 //                               (frame null: the host page itself)
 //   { frame, waitText, text }   wait until the element's text contains `text` (a new round is shown)
 //   { frame, type, text }       type `text` into the field `type` inside the iframe `frame`
+//   { frame, key, on }          focus `on` inside the iframe `frame` and press `key` (keyboard users)
 //   { pause }                   let the page move on (a dynamic tile reloading)
 // and then checks, against the summary API and the newest event, what the case expects. Durations are
 // checked against the fixture page's own clock (window.fixture.first / .success), never timed here.
@@ -26,6 +27,12 @@ export const CASES = [
     name: "reCAPTCHA: checkbox only",
     url: "https://shop.example.com/checkout.html?case=checkbox",
     steps: [{ frame: ANCHOR, click: "#recaptcha-anchor" }],
+    expect: { solves: 1, provider: "recaptcha", site: "example.com", rounds: 0, failed_rounds: 0, labels: {} },
+  },
+  {
+    name: "reCAPTCHA: checkbox only, from the keyboard (Space)",
+    url: "https://shop.example.com/checkout.html?case=checkbox",
+    steps: [{ frame: ANCHOR, key: "Space", on: "#recaptcha-anchor" }],
     expect: { solves: 1, provider: "recaptcha", site: "example.com", rounds: 0, failed_rounds: 0, labels: {} },
   },
   {
