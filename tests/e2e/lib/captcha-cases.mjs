@@ -190,6 +190,9 @@ export async function runCase(c, { open, step, fixture, ask }) {
   const { events } = await ask({ type: "recent", limit: 10 });
   const event = events.find((e) => e.kind === "captcha");
   assert.ok(event, `${c.name}: a captcha event`);
+  // The fixtures' tokens (reCAPTCHA "03AFcWeA…", hCaptcha "P1_eyJ…", Turnstile "0.fixture-token…") never
+  // leave the page.
+  assert.doesNotMatch(JSON.stringify(events), /03AFcWeA|P1_eyJ0eXAi|fixture-token/, `${c.name}: no token stored`);
   assert.equal(event.site, c.expect.site);
   assert.equal(event.captcha.provider, c.expect.provider);
   assert.equal(event.captcha.rounds, c.expect.rounds, `${c.name}: rounds`);
