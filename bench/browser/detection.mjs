@@ -3,7 +3,7 @@
 //     and TaskDuration (all JavaScript on the renderer's main thread, isolated worlds included), summed over
 //     N clicks on a like button of the heavy page, with the extension minus without it, divided by N;
 //  2. load time of the heavy page (60,000 elements built during load) with and without the extension:
-//     PerformanceNavigationTiming loadEventEnd, median of R loads each, and the ratio.
+//     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio.
 // Usage: node bench/browser/detection.mjs [clicks=40] [loads=10]   (after scripts/build.sh; DIGITUS_OUT honoured)
 import fs from "node:fs";
 import os from "node:os";
@@ -28,15 +28,26 @@ async function launch(withExtension) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(withExtension) {
-  const { context, close } = await launch(withExtension);
-  const page = await context.newPage();
-  const loadTimes = [];
-  await page.goto(HEAVY); // warm the HTTP and compile caches once
+/** Load times, interleaved: both browsers stay open and take turns (order alternating), so that the load
+ * other work puts on the shared cores falls on both alike. */
+async function loadTimes(plain, extended) {
+  const pages = [await plain.context.newPage(), await extended.context.newPage()];
+  for (const page of pages) await page.goto(HEAVY); // warm the HTTP and compile caches once
+  const times = [[], []];
   for (let i = 0; i < loads; i++) {
-    await page.goto(`${HEAVY}?run=${i}`, { waitUntil: "load" });
-    loadTimes.push(await page.evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd));
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      await pages[k].goto(`${HEAVY}?run=${i}`, { waitUntil: "load" });
+      times[k].push(await pages[k].evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd));
+    }
   }
+  return times;
+}
+
+/** Main-thread time per trusted click, from CDP's cumulative ScriptDuration and TaskDuration. */
+async function clickCost({ context }) {
+  const page = await context.newPage();
+  await page.goto(HEAVY);
+  await page.bringToFront();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   const metric = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
@@ -49,17 +60,19 @@ async function measure(withExtension) {
   }
   await page.waitForTimeout(1500); // let the last settle waits and messages finish
   const after = await metric();
-  await close();
   return {
-    loadMs: median(loadTimes),
-    loadTimes,
     scriptMsPerClick: ((after.ScriptDuration - before.ScriptDuration) * 1000) / clicks,
     taskMsPerClick: ((after.TaskDuration - before.TaskDuration) * 1000) / clicks,
   };
 }
 
-const without = await measure(false);
-const withExt = await measure(true);
+const plain = await launch(false);
+const extended = await launch(true);
+const [plainLoads, extendedLoads] = await loadTimes(plain, extended);
+const without = { loadMs: median(plainLoads), loadTimes: plainLoads, ...(await clickCost(plain)) };
+const withExt = { loadMs: median(extendedLoads), loadTimes: extendedLoads, ...(await clickCost(extended)) };
+await plain.close();
+await extended.close();
 await server.close();
 const f = (x) => x.toFixed(2);
 console.log(`heavy page (${HEAVY}), ${loads} loads each, ${clicks} trusted like clicks each`);

@@ -50,10 +50,24 @@
     const d = { tag: el.tagName.toLowerCase(), attrs, nth: nthOf(el) };
     // Visible text of small controls only ("Like", "J'aime"): never paragraphs.
     if (el.childElementCount <= 4 && !(el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "INPUT")) {
-      const t = (el.textContent || "").trim().replace(/\s+/g, " ");
-      if (t && t.length <= TEXT_MAX) d.text = t;
+      const t = shortText(el);
+      if (t) d.text = t;
     }
     return d;
+  }
+
+  /** The element's text if it is short; reads at most ~2×TEXT_MAX characters, so a click inside a huge
+   * container (body with two children) does not copy the whole page's text. */
+  function shortText(el) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let t = "";
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement?.closest("script, style")) continue;
+      t += n.data.replace(/\s+/g, " ");
+      if (t.length > TEXT_MAX * 2) return null;
+    }
+    t = t.trim().replace(/\s+/g, " ");
+    return t && t.length <= TEXT_MAX ? t : null;
   }
 
   /** Elements from the event's target upwards, across open shadow roots. */
@@ -114,6 +128,7 @@
 
   // When the user started typing in each composer, for the measured duration of a review.
   const typingSince = new WeakMap();
+  let lastTyped = null; // the composer the user typed in last: found again on "Post" without searching the page
   const editableOf = (el) => el?.closest?.("textarea, [contenteditable=''], [contenteditable='true']");
 
   async function send(observation) {
@@ -164,7 +179,7 @@
     // A click that posts a composer outside a form carries the composer's counts (the text stays here).
     const extra = {};
     if (!els[0].closest?.("form")) {
-      const box = els.slice(0, 8).map((e) => e.querySelector?.("textarea, [contenteditable='true'], [contenteditable='']")).find(Boolean);
+      const box = lastTyped?.isConnected && els.slice(0, 8).some((e) => e.contains(lastTyped)) ? lastTyped : null;
       const text = box ? (box.value ?? box.innerText ?? "") : "";
       if (text.trim()) {
         extra.text = textStats(text);
@@ -192,6 +207,7 @@
     if (!event.isTrusted) return;
     const box = editableOf(event.composedPath().find((n) => n instanceof Element));
     if (box && !typingSince.has(box)) typingSince.set(box, Date.now());
+    if (box) lastTyped = box;
   }, true);
 
   addEventListener("submit", (event) => {
