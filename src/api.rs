@@ -203,10 +203,16 @@ impl Core {
                 "storage_error": self.storage_error,
             }),
             Request::ForgetSite { site } => {
-                let site = site.trim().to_ascii_lowercase();
-                if site.is_empty() || site.len() > 253 {
+                let typed = site.trim().to_ascii_lowercase();
+                if typed.is_empty() || typed.len() > 253 {
                     return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
                 }
+                // As typed ("www.youtube.com", "m.youtube.com", a URL) → the registrable domain events carry.
+                let site = if typed.contains("://") {
+                    crate::site::site_of(&typed)
+                } else {
+                    crate::site::site_of(&format!("https://{typed}/"))
+                };
                 serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site })
             }
             Request::DeleteEverything { confirm } => {

@@ -489,7 +489,8 @@ mod api {
         assert_eq!(status["install_id"], "abc");
         assert_eq!(status["events"], total);
         assert_eq!(status["storage_error"], serde_json::Value::Null);
-        let answer = ask(&mut core, &store, &page(), json!({"type": "forget_site", "site": " YouTube.com "})).unwrap();
+        let answer = ask(&mut core, &store, &page(), json!({"type": "forget_site", "site": " M.YouTube.com "})).unwrap();
+        assert_eq!(answer["site"], "youtube.com", "a subdomain as typed forgets its registrable domain");
         assert!(answer["forgotten"].as_u64().unwrap() > 0);
         let summary = ask(&mut core, &store, &page(), json!({"type": "summary"})).unwrap();
         assert!(summary["sites"].get("youtube.com").is_none());
