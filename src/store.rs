@@ -280,7 +280,13 @@ impl MergePlan {
     /// events arrive in time order, the latest event on an item decides: an `add` that nothing cancels
     /// stands; an undo (or a cancelled add) leaves nothing standing.
     pub fn items(&self, current: &BTreeMap<String, ItemState>, view: &MergeView) -> Vec<(String, Option<ItemState>)> {
-        let mut writes = Vec::new();
+        self.item_states(view).into_iter().filter(|(key, state)| current.get(key) != state.as_ref()).collect()
+    }
+
+    /// What stands on every key of `item_keys` after the merge (whatever stood there before: a store that
+    /// does not read the items first writes all of these, deleting the `None`s).
+    pub fn item_states(&self, view: &MergeView) -> Vec<(String, Option<ItemState>)> {
+        let mut states = Vec::new();
         for key in &self.item_keys {
             let stored = view.item_events.get(key).map(Vec::as_slice).unwrap_or(&[]);
             let new = self.new_events.iter().filter(|e| e.item.as_deref() == Some(key.as_str()));
@@ -291,11 +297,9 @@ impl MergePlan {
                 .filter(|e| !cancelled.contains(e.id.as_str()) && !view.cancelled.contains(&e.id))
                 .and_then(|e| item_state_of(e))
                 .map(|(_, s)| s);
-            if current.get(key) != state.as_ref() {
-                writes.push((key.clone(), state));
-            }
+            states.push((key.clone(), state));
         }
-        writes
+        states
     }
 }
 

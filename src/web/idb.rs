@@ -229,14 +229,13 @@ impl Store for IdbStore {
             let id_ranges = batch.iter().map(|e| only(&e.id)).collect::<Result<Vec<_>>>()?;
             let target_ranges = targets.iter().map(|t| only(t)).collect::<Result<Vec<_>>>()?;
             let key_ranges = keys.iter().map(|k| only(k)).collect::<Result<Vec<_>>>()?;
-            // Round 1: every read the plan needs, issued together.
-            let (stored, cancelled, target_rows, target_cancelled, on_items, current) = futures::try_join!(
+            // Round 1: every read the plan needs, issued together (three per event, and one per cancelled event).
+            let (stored, cancelled, target_rows, target_cancelled, on_items) = futures::try_join!(
                 try_join_all(batch.iter().map(|e| events.key_exists(JsValue::from_str(&e.id)))),
                 try_join_all(id_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
                 try_join_all(targets.iter().map(|t| events.get(JsValue::from_str(t)))),
                 try_join_all(target_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
                 try_join_all(key_ranges.into_iter().map(|r| by_item.get_all(Some(r), None))),
-                try_join_all(keys.iter().map(|k| items.get(JsValue::from_str(k)))),
             )
             .map_err(idb_error)?;
             let mut view = MergeView::default();
@@ -256,16 +255,13 @@ impl Store for IdbStore {
                     view.targets.insert(t.to_string(), from_js(row)?);
                 }
             }
-            let mut current_items = BTreeMap::new();
             for (i, k) in keys.iter().enumerate() {
                 let rows = on_items[i].iter().cloned().map(from_js).collect::<Result<Vec<Event>>>()?;
                 view.item_events.insert(k.to_string(), rows);
-                if let Some(v) = current[i].clone().filter(|v| !v.is_undefined()) {
-                    current_items.insert(k.to_string(), from_js::<ItemState>(v)?);
-                }
             }
             let plan = MergePlan::new(batch, &view);
-            let item_writes = plan.items(&current_items, &view);
+            // The state of each touched item follows from the events on it: write it without reading it.
+            let item_writes = plan.item_states(&view);
             // Round 2: the rollup rows the plan changes.
             let mut sums: BTreeMap<Bucket, Totals> = BTreeMap::new();
             for (bucket, totals, sign) in &plan.deltas {
