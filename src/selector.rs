@@ -88,7 +88,7 @@ fn match_ancestors(parts: &[(Combinator, Compound)], chain: &[Element]) -> bool 
 
 impl Compound {
     fn matches(&self, el: &Element) -> bool {
-        self.tag.as_ref().is_none_or(|t| t == "*" || *t == el.tag)
+        self.tag.as_ref().map_or(true, |t| t == "*" || *t == el.tag)
             && self.ids.iter().all(|id| el.id() == Some(id.as_str()))
             && self.classes.iter().all(|c| el.classes().any(|k| k == c))
             && self.attrs.iter().all(|a| a.matches(el))

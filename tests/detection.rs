@@ -388,7 +388,9 @@ fn in_article(control: Element) -> Vec<Element> {
 
 #[test]
 fn generic_reads_likes_in_six_languages() {
-    let cases: &[(&str, &[(&str, &str)], Option<&str>)] = &[
+    // (tag, attributes, visible text)
+    type Control<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+    let cases: &[Control] = &[
         ("button", &[("aria-label", "Like")], None),
         ("button", &[("class", "btn-reaction")], Some("J’aime")),
         ("button", &[("title", "Me gusta")], Some("❤")),
