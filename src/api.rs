@@ -95,6 +95,42 @@ pub struct SenderFrame {
     pub url: Option<String>,
 }
 
+/// The sender as `background.js` copies it from the browser's `runtime.MessageSender`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BrowserSender {
+    /// `sender.id`: the extension the message comes from.
+    pub id: Option<String>,
+    /// `runtime.id`: our own extension.
+    pub own_id: String,
+    /// `sender.url`: the sending frame or extension page.
+    pub url: Option<String>,
+    /// `sender.tab?.url` (or the frame's own URL when the browser hides the tab's).
+    pub tab_url: Option<String>,
+    /// Whether the sender is in a tab (content scripts, and extension pages opened as tabs).
+    #[serde(default)]
+    pub in_tab: bool,
+    #[serde(default)]
+    pub incognito: bool,
+    /// `sender.tab?.id`
+    #[serde(default)]
+    pub tab_id: Option<i64>,
+}
+
+impl BrowserSender {
+    /// Refuses messages from other extensions and web pages, and tells our content scripts (in a page)
+    /// from our extension pages (popup, options, even when opened in a tab).
+    pub fn authenticate(self) -> Result<(Sender, SenderFrame)> {
+        if self.id.as_deref() != Some(self.own_id.as_str()) || self.own_id.is_empty() {
+            return Err(Error::BadInput("message from another extension or a web page".into()));
+        }
+        let own_page = self.url.as_deref().is_some_and(|u| {
+            u.starts_with("chrome-extension://") || u.starts_with("moz-extension://")
+        });
+        let sender = Sender { content_script: self.in_tab && !own_page, tab_url: self.tab_url, incognito: self.incognito };
+        Ok((sender, SenderFrame { tab_id: self.tab_id, url: self.url }))
+    }
+}
+
 /// User settings, kept in the settings store under "settings".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]

@@ -242,3 +242,34 @@ fn the_summary_lists_every_kind_and_events_page_through() {
     assert_eq!(recent["events"][0]["id"], "e4");
     assert!(recent["events"][0]["rule"].as_str().unwrap().starts_with("generic.like@"));
 }
+
+#[test]
+fn only_our_own_content_scripts_and_pages_are_heard_and_told_apart() {
+    use digitus::api::BrowserSender;
+    let ours = |url: &str, in_tab: bool| BrowserSender {
+        id: Some("abc".into()),
+        own_id: "abc".into(),
+        url: Some(url.into()),
+        tab_url: in_tab.then(|| url.to_string()),
+        in_tab,
+        tab_id: in_tab.then_some(7),
+        ..BrowserSender::default()
+    };
+    let (content, frame) = ours("https://www.youtube.com/watch?v=1", true).authenticate().unwrap();
+    assert!(content.content_script);
+    assert_eq!(frame.tab_id, Some(7));
+    let (popup, _) = ours("chrome-extension://abc/popup.html", false).authenticate().unwrap();
+    assert!(!popup.content_script);
+    // An extension page opened in a tab is still a page, in both browsers.
+    for url in ["chrome-extension://abc/options.html", "moz-extension://6b1f/options.html"] {
+        assert!(!ours(url, true).authenticate().unwrap().0.content_script);
+    }
+    for stranger in [
+        BrowserSender { id: Some("other".into()), ..ours("https://a.com/", true) },
+        BrowserSender { id: None, ..ours("https://a.com/", true) },
+        BrowserSender { id: Some(String::new()), own_id: String::new(), ..ours("https://a.com/", true) },
+    ] {
+        let err = stranger.authenticate().unwrap_err().to_string();
+        assert!(err.contains("another extension or a web page"), "{err}");
+    }
+}
