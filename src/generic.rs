@@ -129,7 +129,20 @@ impl Generic {
         if (0..=control).any(|i| self.never.matches(&path[i..])) {
             return None;
         }
-        let (strong, weak) = describe(&path[..=control]);
+        // A link that goes somewhere ("Star Wars", "Heart of Darkness", "Why I like Rust") is navigation: its
+        // visible text names a place, not an act. Its label or title may still say "like", and so may a text
+        // that is nothing but an act ("Like", "Upvote": old server-rendered vote links).
+        let navigates = path[control].tag == "a"
+            && path[control].attr("role").is_none()
+            && path[control].attr("href").is_some_and(|h| !(h.is_empty() || h.starts_with('#') || h.starts_with("javascript:")));
+        let text_is_an_act = || {
+            path[control].text.as_deref().is_some_and(|t| {
+                let words = tokens(t);
+                !words.is_empty() && self.kinds.iter().any(|k| k.phrases.iter().chain(&k.weak).any(|p| p.0 == words))
+            })
+        };
+        let (strong, weak) =
+            if navigates && !text_is_an_act() { describe_labels(&path[..=control]) } else { describe(&path[..=control]) };
         let is_radio = path[control].attr("role") == Some("radio")
             || (path[control].tag == "input" && path[control].attr("type") == Some("radio"));
         // A radio's "4 stars" is a choice, not a count.
@@ -196,6 +209,15 @@ impl Generic {
 
 /// Strong and weak word tokens of a run of elements (the clicked node up to its control).
 pub fn describe(elements: &[Element]) -> (Vec<String>, Vec<String>) {
+    describe_with(elements, true)
+}
+
+/// The same without visible text: labels, titles and test ids only.
+fn describe_labels(elements: &[Element]) -> (Vec<String>, Vec<String>) {
+    describe_with(elements, false)
+}
+
+fn describe_with(elements: &[Element], with_text: bool) -> (Vec<String>, Vec<String>) {
     let mut strong = Vec::new();
     let mut weak = Vec::new();
     for el in elements {
@@ -205,7 +227,7 @@ pub fn describe(elements: &[Element]) -> (Vec<String>, Vec<String>) {
                 strong.push("\u{0}".into()); // keep phrases from running across attributes
             }
         }
-        if let Some(t) = &el.text {
+        if let Some(t) = el.text.as_ref().filter(|_| with_text) {
             strong.extend(tokens(t));
             strong.push("\u{0}".into());
         }

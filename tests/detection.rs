@@ -482,6 +482,15 @@ fn generic_refuses_counters_lists_and_other_buttons() {
         let o = tap(BLOG, in_article(control.clone()));
         assert!(judge(&o).is_empty(), "{control:?} counted as {:?}", judge(&o));
     }
+    // Links that go somewhere are navigation, whatever their text says; a link's label still counts.
+    for (href, text) in [("/movies/star-wars", "Star Wars"), ("https://books.example/heart-of-darkness", "Heart of Darkness"), ("/films/love-actually", "Love Actually"), ("/blog/why-i-like-rust", "Why I like Rust"), ("/shop/hearts-and-stars", "Hearts and stars")] {
+        let o = tap(BLOG, vec![et("a", &[("href", href)], text), e("li", &[]), e("nav", &[]), body()]);
+        assert!(judge(&o).is_empty(), "{text} counted as {:?}", judge(&o));
+    }
+    expect(&tap(BLOG, vec![et("a", &[("href", "/fav?id=3"), ("title", "Add to favourites")], "★"), body()]), Kind::Like, Effect::Add, "generic.like");
+    expect(&tap(BLOG, vec![et("a", &[("href", "#"), ("class", "action")], "Like"), body()]), Kind::Like, Effect::Add, "generic.like");
+    expect(&tap(BLOG, vec![et("a", &[("href", "vote?id=3&how=up")], "Upvote"), body()]), Kind::Like, Effect::Add, "generic.like");
+    expect(&tap(BLOG, vec![et("a", &[("href", "/like?id=3"), ("role", "button")], "Like"), body()]), Kind::Like, Effect::Add, "generic.like");
     // Plain text that says "like" is no control.
     nothing(&tap(BLOG, vec![et("p", &[], "I like this recipe and I rate it highly."), e("article", &[]), body()]));
     // Search boxes: clicking into them, Enter in them, their buttons.
