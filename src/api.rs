@@ -312,11 +312,8 @@ impl Core {
         let (Some(tab), Some(tab_url)) = (frame.tab_id, sender.tab_url.as_deref()) else {
             return Err(Error::BadInput("CAPTCHA sightings need the sender's tab".into()));
         };
-        if sender.incognito && !self.settings.record_private {
-            return Ok(captcha::Reply::Ignored { reason: "private window" });
-        }
-        if self.settings.paused_sites.contains(&crate::site::site_of(tab_url)) {
-            return Ok(captcha::Reply::Ignored { reason: "paused on this site" });
+        if let Some(reason) = self.not_recorded(sender, &crate::site::site_of(tab_url)) {
+            return Ok(captcha::Reply::Ignored { reason });
         }
         let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url };
         captcha::observe(store, captcha::Rules::bundled(), &origin, sighting).await
@@ -340,13 +337,22 @@ impl Core {
         result
     }
 
-    async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
+    /// Why nothing from this sender and site may be recorded: a private window (unless allowed) or a
+    /// paused site. One check for every kind of labour.
+    fn not_recorded(&self, sender: &Sender, site: &str) -> Option<&'static str> {
         if sender.incognito && !self.settings.record_private {
-            return Ok(vec![Outcome::Ignored { reason: "private window" }]);
+            Some("private window")
+        } else if self.settings.is_paused(site) {
+            Some("paused on this site")
+        } else {
+            None
         }
+    }
+
+    async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
         let site = Classifier::site(obs);
-        if self.settings.is_paused(&site) {
-            return Ok(vec![Outcome::Ignored { reason: "paused on this site" }]);
+        if let Some(reason) = self.not_recorded(sender, &site) {
+            return Ok(vec![Outcome::Ignored { reason }]);
         }
         let labours = self.classifier.classify(obs);
         if labours.is_empty() {

@@ -414,7 +414,7 @@ fn another_page_in_the_same_tab_starts_afresh() {
 #[test]
 fn privacy_settings_apply_to_captchas() {
     let mut w = World::new();
-    let settings = json!({ "type": "set_settings", "settings": { "paused_sites": ["example.com"] } });
+    let settings = json!({ "type": "set_settings", "settings": { "paused_sites": ["www.example.com"] } });
     assert!(w.raw(false, None, "chrome-extension://x/options.html", "chrome-extension://x/options.html", settings).get("error").is_none());
     assert_eq!(w.see(ANCHOR, T0, click("checkbox"))["reason"], "paused on this site");
     assert_eq!(w.see(ANCHOR, T0 + 1_000.0, anchor_state(true))["reason"], "paused on this site");
