@@ -37,7 +37,7 @@ impl World {
     }
 
     fn raw(&mut self, content_script: bool, tab: Option<i64>, frame: &str, page: &str, message: Value) -> Value {
-        let sender = Sender { content_script, tab_url: Some(page.into()), incognito: false, ..Sender::default() };
+        let sender = Sender { content_script, tab_url: Some(page.into()), incognito: false };
         let frame = SenderFrame { tab_id: tab, url: Some(frame.into()) };
         let request: Request = serde_json::from_value(message).expect("request parses");
         match block_on(self.core.handle_from(&self.store, &sender, &frame, request)) {
@@ -420,7 +420,7 @@ fn privacy_settings_apply_to_captchas() {
     assert_eq!(w.see(ANCHOR, T0 + 1_000.0, anchor_state(true))["reason"], "paused on this site");
     assert_eq!(w.summary().captcha.solves, 0);
 
-    let sender = Sender { content_script: true, tab_url: Some("https://a.example.net/".into()), incognito: true, ..Sender::default() };
+    let sender = Sender { content_script: true, tab_url: Some("https://a.example.net/".into()), incognito: true };
     let frame = SenderFrame { tab_id: Some(4), url: Some(ANCHOR.into()) };
     let request: Request = serde_json::from_value(json!({ "type": "captcha", "observation": { "id": "p", "time": T0, "seen": click("checkbox") } })).unwrap();
     let r = block_on(w.core.handle_from(&w.store, &sender, &frame, request)).unwrap();

@@ -48,11 +48,11 @@ fn star(id: &str, time: f64, n: u32) -> Observation {
 }
 
 fn tab(url: &str) -> Sender {
-    Sender { content_script: true, tab_url: Some(url.into()), incognito: false, ..Sender::default() }
+    Sender { content_script: true, tab_url: Some(url.into()), incognito: false }
 }
 
 fn page() -> Sender {
-    Sender { content_script: false, tab_url: None, incognito: false, ..Sender::default() }
+    Sender { content_script: false, tab_url: None, incognito: false }
 }
 
 struct World {
@@ -161,7 +161,7 @@ fn paused_sites_and_private_windows_record_nothing_until_allowed() {
     w.request(json!({"type": "set_settings", "settings": settings})).unwrap();
     assert_eq!(w.sense(like("1", T0, false, true))["outcomes"][0]["reason"], "paused on this site");
 
-    let private = Sender { content_script: true, tab_url: Some("https://other.example.com/".into()), incognito: true, ..Sender::default() };
+    let private = Sender { content_script: true, tab_url: Some("https://other.example.com/".into()), incognito: true };
     let mut o = like("2", T0, false, true);
     o.url = "https://other.example.com/".into();
     assert_eq!(w.sense_as(&private, o.clone())["outcomes"][0]["reason"], "private window");

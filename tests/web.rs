@@ -41,7 +41,7 @@ fn click(id: &str, time: f64, before: bool, after: bool, url: &str) -> Observati
 }
 
 fn content_script(url: &str) -> Sender {
-    Sender { content_script: true, tab_url: Some(url.into()), incognito: false, ..Sender::default() }
+    Sender { content_script: true, tab_url: Some(url.into()), incognito: false }
 }
 
 async fn sense<S: Store>(core: &mut Core, store: &S, obs: Observation) -> serde_json::Value {
@@ -91,7 +91,7 @@ async fn settings_and_counts_survive_a_reopen() {
         let mut core = Core::load(&idb).await.unwrap();
         let mut settings = core.settings.clone();
         settings.paused_sites.insert("paused.example".into());
-        let page = Sender { content_script: false, tab_url: None, incognito: false, ..Sender::default() };
+        let page = Sender { content_script: false, tab_url: None, incognito: false };
         core.handle(&idb, &page, Request::SetSettings { settings }).await.unwrap();
         sense(&mut core, &idb, click("x", 1_795_995_000_000.0, false, true, "https://www.example.org/")).await;
         idb.close();

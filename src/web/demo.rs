@@ -33,7 +33,7 @@ pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
         }
         let demo = guard.as_mut().expect("unreachable: initialised just above");
         let is_sense = matches!(request, Request::Sense { .. });
-        let sender = Sender { content_script: is_sense, tab_url: Some(page_url), incognito: false, ..Sender::default() };
+        let sender = Sender { content_script: is_sense, tab_url: Some(page_url), incognito: false };
         to_js(&demo.core.handle(&demo.store, &sender, request).await?)
     }
     .await;
