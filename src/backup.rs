@@ -330,24 +330,8 @@ pub fn event_from_value(at: &str, v: &Value) -> Result<Event, BackupError> {
             return fail(at, format!("missing field \"{key}\""));
         }
     }
-    let mut e = Event {
-        id: String::new(),
-        kind: Kind::Like,
-        site: String::new(),
-        time: 0.0,
-        tz: 0,
-        duration_ms: 0,
-        duration_measured: false,
-        rule: String::new(),
-        effect: Effect::Add,
-        amount: 0,
-        item: None,
-        cancels: None,
-        value: None,
-        words: None,
-        chars: None,
-        captcha: None,
-    };
+    // Every required field is overwritten below (their presence was checked above).
+    let mut e = Event { amount: 0, ..Event::new("", Kind::Like, "", 0.0, "") };
     for (key, v) in map {
         let here = format!("{at}.{key}");
         let optional = v.is_null();

@@ -29,7 +29,7 @@
 
 use crate::error::{Error, Result};
 use crate::ledger::{self, Outcome};
-use crate::model::{CaptchaDetail, Effect, Event, Kind};
+use crate::model::{CaptchaDetail, Event, Kind};
 use crate::site::{host_of, site_of};
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
@@ -666,23 +666,12 @@ pub async fn observe<S: Store>(store: &S, rules: &Rules, origin: &Origin<'_>, si
 
 /// Records a solve as an event of kind `captcha`.
 pub async fn record<S: Store>(store: &S, rules: &Rules, solve: Solve) -> Result<Outcome> {
+    let rule = format!("captcha.{}@{}", solve.detail.provider, rules.version);
     let event = Event {
-        id: solve.event_id,
-        kind: Kind::Captcha,
-        site: solve.site,
-        time: solve.time,
         tz: solve.tz,
         duration_ms: solve.duration_ms,
         duration_measured: true,
-        rule: format!("captcha.{}@{}", solve.detail.provider, rules.version),
-        effect: Effect::Add,
-        amount: 1,
-        item: None,
-        cancels: None,
-        value: None,
-        words: None,
-        chars: None,
-        captcha: None,
+        ..Event::new(solve.event_id, Kind::Captcha, solve.site, solve.time, rule)
     };
     ledger::record_captcha(store, event, solve.detail).await
 }

@@ -62,22 +62,16 @@ pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours:
             None => (estimated_ms(&labour), false),
         };
         let event = Event {
-            id,
-            kind: labour.kind,
-            site: site.to_string(),
-            time: obs.time,
             tz: obs.tz,
             duration_ms,
             duration_measured: measured,
-            rule: labour.rule.clone(),
             effect: labour.effect,
             amount: labour.amount,
             item: Some(labour.item.clone()),
-            cancels: None,
             value: labour.value,
             words: labour.words,
             chars: labour.chars,
-            captcha: None,
+            ..Event::new(id, labour.kind, site, obs.time, labour.rule.clone())
         };
         outcomes.push(record_event(store, event, labour.replaceable).await?);
     }

@@ -216,6 +216,28 @@ pub struct Event {
 }
 
 impl Event {
+    /// One unit of new labour with nothing optional set; callers fill in what they know with `..`.
+    pub fn new(id: impl Into<String>, kind: Kind, site: impl Into<String>, time: f64, rule: impl Into<String>) -> Event {
+        Event {
+            id: id.into(),
+            kind,
+            site: site.into(),
+            time,
+            tz: 0,
+            duration_ms: 0,
+            duration_measured: false,
+            rule: rule.into(),
+            effect: Effect::Add,
+            amount: 1,
+            item: None,
+            cancels: None,
+            value: None,
+            words: None,
+            chars: None,
+            captcha: None,
+        }
+    }
+
     /// The local calendar day of the event (`YYYY-MM-DD`), for daily rollups.
     pub fn day(&self) -> String {
         day_of(self.time, self.tz)

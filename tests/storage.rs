@@ -32,22 +32,11 @@ impl Rng {
 
 fn event(id: &str, kind: Kind, effect: Effect, site: &str, time: f64, item: &str) -> Event {
     Event {
-        id: id.into(),
-        kind,
-        site: site.into(),
-        time,
         tz: 60,
         duration_ms: 2_650,
-        duration_measured: false,
-        rule: format!("test.{}@1", kind.as_str()),
         effect,
-        amount: 1,
         item: Some(item.into()),
-        cancels: None,
-        value: None,
-        words: None,
-        chars: None,
-        captcha: None,
+        ..Event::new(id, kind, site, time, format!("test.{}@1", kind.as_str()))
     }
 }
 

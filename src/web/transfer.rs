@@ -19,7 +19,7 @@ use super::to_js;
 use crate::api::Core;
 use crate::backup::{Backup, Writer, IMPORT_BATCH};
 use crate::error::Error;
-use crate::model::{Effect, Event, Kind};
+use crate::model::{Event, Kind};
 use crate::store::{install_id, Store};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -212,23 +212,15 @@ fn synthetic(i: u64, start_ms: f64) -> Event {
     let kinds = [Kind::Like, Kind::Like, Kind::Like, Kind::Rating, Kind::Tag, Kind::Report, Kind::Feedback, Kind::Review];
     let kind = kinds[(i % kinds.len() as u64) as usize];
     let site = format!("site{}.example", (i * 7) % 40);
+    let id = format!("{:016x}-{i}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     Event {
-        id: format!("{:016x}-{i}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        kind,
-        site,
-        time: start_ms + (i as f64) * 31.0 * 1000.0,
         tz: 60,
         duration_ms: 2_650,
-        duration_measured: false,
-        rule: format!("bench.{}@1", kind.as_str()),
-        effect: Effect::Add,
-        amount: 1,
         item: Some(format!("item-{i}")),
-        cancels: None,
         value: (kind == Kind::Rating).then_some(4.0),
         words: (kind == Kind::Review).then_some(42),
         chars: (kind == Kind::Review).then_some(230),
-        captcha: None,
+        ..Event::new(id, kind, site, start_ms + (i as f64) * 31.0 * 1000.0, format!("bench.{}@1", kind.as_str()))
     }
 }
 
