@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { eventually, launchChromium } from "./lib/chromium.mjs";
+import { allEvents, eventually, launchChromium } from "./lib/chromium.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const BURST = 60;
@@ -28,17 +28,6 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Every stored event, through the paged events API. */
-async function allEvents(b) {
-  const out = [];
-  let after;
-  do {
-    const page = await b.ask({ type: "events", after, limit: 1000 });
-    out.push(...page.events);
-    after = page.next;
-  } while (after);
-  return out;
-}
 
 async function optionsPage(b) {
   const page = await b.context.newPage();

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { eventually } from "./lib/chromium.mjs";
+import { allEvents, eventually } from "./lib/chromium.mjs";
 import { launchFirefox } from "./lib/firefox.mjs";
 import { startServer } from "./lib/server.mjs";
 
@@ -37,16 +37,6 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function allEvents(b) {
-  const out = [];
-  let after;
-  do {
-    const page = await b.ask({ type: "events", after, limit: 1000 });
-    out.push(...page.events);
-    after = page.next;
-  } while (after);
-  return out;
-}
 
 async function importInOptions(b, file) {
   const { driver, By } = b;

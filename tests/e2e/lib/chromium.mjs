@@ -57,6 +57,18 @@ export async function launchChromium(server, { extension = CHROMIUM_DIST, args =
   };
 }
 
+/** Every stored event, through the paged events API (`ask` from either browser's launcher). */
+export async function allEvents(browser) {
+  const out = [];
+  let after;
+  do {
+    const page = await browser.ask({ type: "events", after, limit: 1000 });
+    out.push(...page.events);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
 /** Polls `probe` until `accept` holds or the time runs out; returns the last value (the test asserts on it). */
 export async function eventually(probe, accept, { timeout = 8000, every = 100 } = {}) {
   const end = Date.now() + timeout;
