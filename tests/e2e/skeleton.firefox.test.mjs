@@ -28,9 +28,14 @@ test("Firefox: a trusted click on a Like button records one like; the popup show
   assert.deepEqual(summary.sites, { "example.org": { like: 1 } });
 
   await ff.openExtensionPage("popup.html");
-  await driver.wait(async () => (await driver.findElement(By.css('[data-kind="like"] .count')).getText()) === "1", 10_000);
-  assert.equal(await driver.findElement(By.css("#total")).getText(), "1");
-  await ff.toPage();
+  try {
+    // The popup renders once the background answers: wait for the element, then for its text.
+    const likes = await driver.wait(ff.until.elementLocated(By.css('[data-kind="like"] .count')), 10_000);
+    await driver.wait(async () => (await likes.getText()) === "1", 10_000);
+    assert.equal(await driver.findElement(By.css("#total")).getText(), "1");
+  } finally {
+    await ff.toPage();
+  }
 
   await driver.findElement(By.css("#like")).click();
   const undone = await eventually(ff.summary, (s) => s.events === 0);

@@ -58,6 +58,8 @@ export async function launchFirefox(server, { extension = FIREFOX_DIST, prefs = 
     const back = await driver.getWindowHandle();
     await driver.switchTo().window(extensionHandle);
     try {
+      // A test that failed half-way may have navigated this tab away: bring back an extension page.
+      if (!(await driver.getCurrentUrl()).startsWith(origin)) await driver.get(`${origin}/popup.html`);
       return await driver.executeAsyncScript(
         "const done = arguments[arguments.length - 1]; browser.runtime.sendMessage(arguments[0]).then(done, (e) => done({ error: String(e) }));",
         message,
