@@ -10,6 +10,7 @@
 // and then checks, against the summary API and the newest event, what the case expects. Durations are
 // checked against the fixture page's own clock (window.fixture.first / .success), never timed here.
 import assert from "node:assert/strict";
+import { eventually } from "./chromium.mjs";
 
 export const ANCHOR = 'iframe[title="reCAPTCHA"]';
 export const BFRAME = 'iframe[title^="recaptcha challenge"]';
@@ -136,16 +137,8 @@ export const CASES = [
   },
 ];
 
-/** Waits for a condition, polling; returns the last value (callers assert on it). */
-export async function until(probe, accept, { timeout = 20_000, every = 100 } = {}) {
-  const end = Date.now() + timeout;
-  let value = await probe();
-  while (!accept(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, every));
-    value = await probe();
-  }
-  return value;
-}
+/** `eventually` with a longer default wait: a challenge takes several steps to reach success. */
+export const until = (probe, accept, options = {}) => eventually(probe, accept, { timeout: 20_000, ...options });
 
 /** Slack for the recorded duration against the page's clock: sensors' debounce and the field poll. */
 export const DURATION_EARLY_MS = 50;
