@@ -1,5 +1,5 @@
 // Serves the classroom demo: www/ at /, the wasm core at /pkg/, the sensor at /sensor.js, the built
-// packages at /download/. Only on localhost. Usage: node www/serve.mjs [port]
+// packages at /download/. On localhost unless a host is given. Usage: node www/serve.mjs [port] [host]
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -45,6 +45,7 @@ export function startDemoServer(port = 8080, host = "127.0.0.1") {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.argv[2] || 8080);
-  await startDemoServer(port);
-  console.log(`classroom demo on http://localhost:${port}/`);
+  const host = process.argv[3] || "127.0.0.1"; // HOST=0.0.0.0 to let a classroom's machines reach it
+  await startDemoServer(port, host);
+  console.log(`classroom demo on http://${host === "127.0.0.1" ? "localhost" : host}:${port}/`);
 }
