@@ -7,41 +7,14 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use digitus::classify::Classifier;
-use digitus::model::{Action, Element, Observation};
+use digitus::model::Element;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{bench_observation as observation, element};
 
 fn e(tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
-    Element {
-        tag: tag.into(),
-        attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        text: text.map(String::from),
-        nth: 1,
-    }
-}
-
-/// A realistic sensor path: the clicked node, its control, and a dozen ancestors up to body.
-fn observation(url: &str, head: Vec<Element>, pressed_after: bool) -> Observation {
-    let mut path = head;
-    for depth in 0..12 {
-        path.push(e("div", &[("class", &format!("container level-{depth} flex"))], None));
-    }
-    path.push(e("body", &[], None));
-    let mut after = path.clone();
-    if let Some(control) = after.iter_mut().find(|el| el.attrs.contains_key("aria-pressed")) {
-        control.attrs.insert("aria-pressed".into(), pressed_after.to_string());
-    }
-    Observation {
-        id: "bench".into(),
-        action: Action::Click,
-        time: 1.0,
-        tz: 0,
-        url: url.into(),
-        top_url: None,
-        path,
-        after: Some(after),
-        text: None,
-        duration_ms: None,
-        has_value: false,
-    }
+    element(tag, attrs, text, 1)
 }
 
 fn bench(c: &mut Criterion) {

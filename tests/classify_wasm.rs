@@ -4,7 +4,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use digitus::classify::Classifier;
-use digitus::model::{Action, Element, Observation};
+mod common;
+
+use common::element;
+use digitus::model::{Element, Observation};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -14,20 +17,12 @@ const N: u32 = 20_000;
 const BATCHES: u32 = 20;
 
 fn e(tag: &str, attrs: &[(&str, &str)], text: Option<&str>) -> Element {
-    Element { tag: tag.into(), attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), text: text.map(String::from), nth: 1 }
+    element(tag, attrs, text, 1)
 }
 
+/// A click report whose control turns on.
 fn observation(url: &str, head: Vec<Element>) -> Observation {
-    let mut path = head;
-    for depth in 0..12 {
-        path.push(e("div", &[("class", &format!("container level-{depth} flex"))], None));
-    }
-    path.push(e("body", &[], None));
-    let mut after = path.clone();
-    if let Some(control) = after.iter_mut().find(|el| el.attrs.contains_key("aria-pressed")) {
-        control.attrs.insert("aria-pressed".into(), "true".into());
-    }
-    Observation { id: "bench".into(), action: Action::Click, time: 1.0, tz: 0, url: url.into(), top_url: None, path, after: Some(after), text: None, duration_ms: None, has_value: false }
+    common::bench_observation(url, head, true)
 }
 
 fn now_ms() -> f64 {

@@ -6,12 +6,15 @@ use digitus::model::{Action, Element, Observation, TextStats};
 use digitus::store::{MemoryStore, Store};
 use digitus::summary::Summary;
 use futures::executor::block_on;
+
+mod common;
+use common::element;
 use serde_json::{json, Value};
 
 const T0: f64 = 1_795_995_000_000.0;
 
 fn el(tag: &str, attrs: &[(&str, &str)], nth: u32) -> Element {
-    Element { tag: tag.into(), attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), text: None, nth }
+    element(tag, attrs, None, nth)
 }
 
 fn chain(control: Element) -> Vec<Element> {

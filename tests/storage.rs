@@ -9,6 +9,9 @@ use digitus::model::{CaptchaDetail, Effect, Event, Kind};
 use digitus::store::{install_id, rollups_of, schema, MemoryStore, Store};
 use futures::executor::block_on;
 
+mod common;
+use common::event;
+
 const T0: f64 = 1_795_995_000_000.0;
 
 /// Deterministic PRNG (SplitMix64): reproducible histories and fuzz runs without a dependency.
@@ -27,16 +30,6 @@ impl Rng {
     }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
-fn event(id: &str, kind: Kind, effect: Effect, site: &str, time: f64, item: &str) -> Event {
-    Event {
-        tz: 60,
-        duration_ms: 2_650,
-        effect,
-        item: Some(item.into()),
-        ..Event::new(id, kind, site, time, format!("test.{}@1", kind.as_str()))
     }
 }
 

@@ -16,6 +16,9 @@ use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
+mod common;
+use common::event;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const T0: f64 = 1_795_995_000_000.0;
@@ -32,16 +35,6 @@ fn schema_v1(name: &str) -> rexie::RexieBuilder {
         .add_object_store(ObjectStore::new("rollups").key_path("key"))
         .add_object_store(ObjectStore::new("items"))
         .add_object_store(ObjectStore::new("settings"))
-}
-
-fn event(id: &str, kind: Kind, effect: Effect, site: &str, time: f64, item: &str) -> Event {
-    Event {
-        tz: 60,
-        duration_ms: 2_650,
-        effect,
-        item: Some(item.into()),
-        ..Event::new(id, kind, site, time, format!("test.{}@1", kind.as_str()))
-    }
 }
 
 /// A deterministic history (likes, unlikes, ratings that replace each other, reports) on a reference store.
