@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Rust core to wasm and derives the Chromium and Firefox packages from manifest.json:
 #   dist/chromium/, dist/firefox/, dist/digitus-chromium.zip, dist/digitus-firefox.zip
+# With --bench it also builds the benchmark module (cargo feature "bench") into build/pkg-bench/, which
+# bench/browser/ overlays on a copy of the package; the shipped package never carries it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # DIGITUS_OUT moves build/ and dist/ elsewhere (parallel work on one checkout); default: the checkout.
@@ -15,14 +17,21 @@ if [ "$cli_version" != "$bindgen_version" ]; then
   exit 1
 fi
 
-log "cargo build --release --target wasm32-unknown-unknown"
-cargo build --quiet --release --lib --target wasm32-unknown-unknown
-rm -rf "$OUT/build/pkg" && mkdir -p "$OUT/build/pkg"
-# wasm-opt runs before wasm-bindgen: Debian's binaryen 108 breaks the externref table that wasm-bindgen
-# 0.2.130 adds ("WebAssembly.Table.set(): Argument 1 is invalid" at start), but optimises rustc's output well.
-log "wasm-opt -Oz"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue \
-  target/wasm32-unknown-unknown/release/digitus.wasm -o "$OUT/build/digitus.opt.wasm"
-wasm-bindgen --target web --no-typescript --out-name digitus --out-dir "$OUT/build/pkg" "$OUT/build/digitus.opt.wasm"
+# Builds crates/web (the glue around the pure core) and turns it into build/<dir>/digitus{.js,_bg.wasm}.
+build_module() {
+  local dir=$1; shift
+  log "cargo build -p digitus-web --release --target wasm32-unknown-unknown $*"
+  cargo build --quiet --release -p digitus-web --lib --target wasm32-unknown-unknown "$@"
+  rm -rf "$OUT/build/$dir" && mkdir -p "$OUT/build/$dir"
+  # wasm-opt runs before wasm-bindgen: Debian's binaryen 108 breaks the externref table that wasm-bindgen
+  # 0.2.130 adds ("WebAssembly.Table.set(): Argument 1 is invalid" at start), but optimises rustc's output well.
+  log "wasm-opt -Oz"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue \
+    target/wasm32-unknown-unknown/release/digitus_web.wasm -o "$OUT/build/$dir.opt.wasm"
+  wasm-bindgen --target web --no-typescript --out-name digitus --out-dir "$OUT/build/$dir" "$OUT/build/$dir.opt.wasm"
+}
+
+if [ "${1:-}" = "--bench" ]; then build_module pkg-bench --features bench; fi
+build_module pkg
 python3 scripts/package.py

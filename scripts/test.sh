@@ -33,12 +33,13 @@ run_cargo() {
   if ! grep -q 'test result' "$LOGS/$name.log"; then failures+=("$name (did not run)"); failed=$((failed + 1)); fi
 }
 
+# The workspace's native crates (default-members: the core, the research tool, the class server).
 run_cargo tier1-native cargo test --quiet
 
 wasm_tests=()
-for f in tests/web*.rs; do wasm_tests+=(--test "$(basename "$f" .rs)"); done
-run_cargo tier2-chromium env CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown "${wasm_tests[@]}"
-run_cargo tier2-firefox env GECKODRIVER="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")" cargo test --target wasm32-unknown-unknown "${wasm_tests[@]}"
+for f in crates/web/tests/web*.rs; do wasm_tests+=(--test "$(basename "$f" .rs)"); done
+run_cargo tier2-chromium env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p digitus-web --target wasm32-unknown-unknown "${wasm_tests[@]}"
+run_cargo tier2-firefox env GECKODRIVER="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")" cargo test -p digitus-web --target wasm32-unknown-unknown "${wasm_tests[@]}"
 
 step "lint: web-ext lint dist/firefox"
 lint_json=$(npx --no-install web-ext lint --source-dir "${DIGITUS_OUT:-$PWD}/dist/firefox" --output json 2>/dev/null)

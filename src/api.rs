@@ -17,7 +17,8 @@
 //! {type: "captcha_watch"}                 content scripts: what to watch in this frame (rules/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
 //! ```
-//! Errors answer `{error: "sentence"}` and change nothing.
+//! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
+//! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
 
 use crate::captcha;
 use crate::classify::Classifier;
@@ -121,7 +122,7 @@ impl BrowserSender {
     /// from our extension pages (popup, options, even when opened in a tab).
     pub fn authenticate(self) -> Result<(Sender, SenderFrame)> {
         if self.id.as_deref() != Some(self.own_id.as_str()) || self.own_id.is_empty() {
-            return Err(Error::BadInput("message from another extension or a web page".into()));
+            return Err(Error::Forbidden("message from another extension or a web page".into()));
         }
         let own_page = self.url.as_deref().is_some_and(|u| {
             u.starts_with("chrome-extension://") || u.starts_with("moz-extension://")
@@ -200,7 +201,7 @@ impl Core {
         let json = match request {
             Request::Sense { mut observation } => {
                 if !sender.content_script {
-                    return Err(Error::BadInput("only content scripts report actions".into()));
+                    return Err(Error::Forbidden("only content scripts report actions".into()));
                 }
                 validate(&observation)?;
                 observation.top_url = sender.tab_url.clone();
@@ -227,7 +228,7 @@ impl Core {
             | Request::SetRetention { .. }
                 if sender.content_script =>
             {
-                return Err(Error::BadInput("pages cannot manage storage".into()));
+                return Err(Error::Forbidden("pages cannot manage storage".into()));
             }
             Request::Status => serde_json::json!({
                 "install_id": match store.meta("install_id").await? {
@@ -278,7 +279,7 @@ impl Core {
             }
             Request::SetSettings { settings } => {
                 if sender.content_script {
-                    return Err(Error::BadInput("pages cannot change settings".into()));
+                    return Err(Error::Forbidden("pages cannot change settings".into()));
                 }
                 let local = settings.local_rules()?;
                 store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
@@ -288,13 +289,13 @@ impl Core {
             }
             Request::Captcha { observation } => {
                 if !sender.content_script {
-                    return Err(Error::BadInput("only content scripts report CAPTCHA sightings".into()));
+                    return Err(Error::Forbidden("only content scripts report CAPTCHA sightings".into()));
                 }
                 serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?
             }
             Request::CaptchaWatch => {
                 if !sender.content_script {
-                    return Err(Error::BadInput("only content scripts ask what to watch".into()));
+                    return Err(Error::Forbidden("only content scripts ask what to watch".into()));
                 }
                 serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?
             }

@@ -1,34 +1,46 @@
-//! One error type for the crate, so every failure reaches the user as a sentence.
+//! The core's one error type, so every failure reaches the user as a sentence and every caller (the
+//! JavaScript pages, the research tool, the class server) can act on a stable machine-readable code.
 
-use std::fmt;
-
-/// Everything that can go wrong in Digitus, from a malformed sensor message to a full disk.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything that can go wrong in the core, from a malformed sensor message to a full disk.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     /// A message or file did not have the expected shape; the text says what was wrong.
+    #[error("bad input: {0}")]
     BadInput(String),
-    /// A detection rule file is invalid (caught by tests before release).
+    /// The sender may not ask this (a content script reading history, another extension).
+    #[error("refused: {0}")]
+    Forbidden(String),
+    /// A data file (detection rules, CAPTCHA providers, valuation parameters…) is invalid.
+    #[error("bad data file: {0}")]
     BadRule(String),
     /// The browser refused to store more data.
+    #[error("storage is full: the browser refused to store more data")]
     QuotaExceeded,
     /// The storage layer failed for another reason.
+    #[error("storage error: {0}")]
     Storage(String),
 }
 
-pub type Result<T> = std::result::Result<T, Error>;
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// A stable code for programs: JavaScript matches on it, never on the sentence.
+    pub fn code(&self) -> &'static str {
         match self {
-            Error::BadInput(why) => write!(f, "bad input: {why}"),
-            Error::BadRule(why) => write!(f, "bad detection rule: {why}"),
-            Error::QuotaExceeded => write!(f, "storage is full: the browser refused to store more data"),
-            Error::Storage(why) => write!(f, "storage error: {why}"),
+            Error::BadInput(_) => "bad_input",
+            Error::Forbidden(_) => "forbidden",
+            Error::BadRule(_) => "bad_data",
+            Error::QuotaExceeded => "storage_full",
+            Error::Storage(_) => "storage",
         }
+    }
+
+    /// Whether trying the same thing again later may succeed (a full or failing disk), as opposed to a
+    /// refusal that will never change. Sensors keep retrying only these.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::QuotaExceeded | Error::Storage(_))
     }
 }
 
-impl std::error::Error for Error {}
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {

@@ -40,7 +40,4 @@ pub mod store;
 pub mod summary;
 pub mod text;
 
-#[cfg(target_arch = "wasm32")]
-pub mod web;
-
 pub use error::{Error, Result};

@@ -5,7 +5,7 @@
 //   2. the summary over 1,000,000 events (Digitus reads rollups; Dexie the same rollups, and also a full
 //      scan of the events, what a tool without rollups does);
 //   3. export of 1,000,000 events as a backup file (pages of 5,000).
-// Usage: bash scripts/build.sh && node bench/browser/storage.mjs [events_for_summary=1000000] [runs=3]
+// Usage: bash scripts/build.sh --bench && node bench/browser/storage.mjs [events_for_summary=1000000] [runs=3]
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,11 @@ const BATCH = 2_000;
 const dist = path.join(path.dirname(CHROMIUM_DIST), "chromium-bench");
 fs.rmSync(dist, { recursive: true, force: true });
 fs.cpSync(CHROMIUM_DIST, dist, { recursive: true });
+// The module built with the "bench" feature (bulk fills, timed summaries), absent from the package.
+const benchPkg = path.join(process.env.DIGITUS_OUT || ROOT, "build/pkg-bench");
+if (!fs.existsSync(benchPkg)) throw new Error("build the bench module first: bash scripts/build.sh --bench");
+fs.rmSync(path.join(dist, "pkg"), { recursive: true });
+fs.cpSync(benchPkg, path.join(dist, "pkg"), { recursive: true });
 fs.copyFileSync(path.join(HERE, "storage-page.html"), path.join(dist, "bench.html"));
 fs.copyFileSync(path.join(HERE, "storage-page.js"), path.join(dist, "storage-page.js"));
 fs.copyFileSync(path.join(ROOT, "node_modules/dexie/dist/dexie.mjs"), path.join(dist, "dexie.mjs"));

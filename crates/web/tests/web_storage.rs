@@ -10,12 +10,13 @@ use digitus::backup::{self, Backup};
 use digitus::ledger;
 use digitus::model::{Effect, Event, Kind};
 use digitus::store::{schema, MemoryStore, Store};
-use digitus::web::idb::{IdbStore, DB_VERSION};
-use digitus::web::to_js;
+use digitus_web::idb::{IdbStore, DB_VERSION};
+use digitus_web::to_js;
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 use common::event;
 

@@ -6,7 +6,7 @@ use digitus::api::{Core, Request, Sender};
 use digitus::model::{Action, Element, Observation};
 use digitus::store::{MemoryStore, Store};
 use digitus::summary::Summary;
-use digitus::web::idb::IdbStore;
+use digitus_web::idb::IdbStore;
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
 

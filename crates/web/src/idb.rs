@@ -1,7 +1,7 @@
 //! `Store` on IndexedDB (rexie). One database per profile, shared by the service worker and pages.
 //!
 //! Schema history (a new version may only add stores and indexes: rexie deletes what a schema omits). The
-//! schema is data, `crate::store::schema::HISTORY`, and a native test fails if a version drops anything:
+//! schema is data, `digitus::store::schema::HISTORY`, and a native test fails if a version drops anything:
 //! * 1: `events` (key `id`, index `time`), `rollups` (key `key`), `items`, `settings`.
 //! * 2: adds indexes `site`, `cancels`, `item` on `events` (forget a site, merges) and the `meta` store.
 //!
@@ -9,10 +9,9 @@
 //! inside one transaction: awaiting requests one by one costs about 5× (measured, see platform notes),
 //! and awaiting anything that is not IndexedDB would commit the transaction half-way.
 
-use super::{from_js, to_js};
-use crate::error::{Error, Result};
-use crate::model::Event;
-use crate::store::{
+use digitus::error::{Error, Result};
+use digitus::model::Event;
+use digitus::store::{
     day_start_ms, schema as history, Bucket, Commit, ItemState, MergePlan, MergeReport, MergeView, Rollup, Store, Totals,
 };
 use futures::future::try_join_all;
@@ -68,6 +67,16 @@ struct StoredRollup {
 
 pub struct IdbStore {
     db: Rexie,
+}
+
+// The store answers in the core's error type (the `Store` trait's): a record that does not convert is a
+// storage failure, not the caller's bad input.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
+    crate::to_js(value).map_err(Error::from)
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T> {
+    crate::from_js(value).map_err(Error::from)
 }
 
 pub(crate) fn idb_error(e: rexie::Error) -> Error {

@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use digitus::classify::Classifier;
+#[path = "../../../tests/common/mod.rs"]
 mod common;
 
 use common::element;

@@ -2,10 +2,9 @@
 //! `extension/background.js` for every runtime message. Messages are handled one at a time, because the
 //! ledger reads an item's state and then writes it.
 
-use super::idb::{IdbStore, DB_NAME};
-use super::{from_js, to_js};
-use crate::api::{BrowserSender, Core, Request};
-use crate::error::Error;
+use crate::idb::{IdbStore, DB_NAME};
+use crate::{error_reply, from_js, to_js, Result};
+use digitus::api::{BrowserSender, Core, Request};
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,11 +19,7 @@ thread_local! {
     static BACKGROUND: Rc<Mutex<Option<Background>>> = Rc::new(Mutex::new(None));
 }
 
-fn error_reply(e: &Error) -> JsValue {
-    to_js(&serde_json::json!({ "error": e.to_string() })).unwrap_or(JsValue::NULL)
-}
-
-/// Handles one runtime message; resolves to the answer, or to `{error}` for anything refused.
+/// Handles one runtime message; resolves to the answer, or to `{error, code}` for anything refused.
 #[wasm_bindgen]
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     match handle(message, sender).await {
@@ -37,16 +32,16 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
     }
 }
 
-async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue, Error> {
+async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     let (sender, frame) = from_js::<BrowserSender>(sender)?.authenticate()?;
-    let request: Request = from_js(message).map_err(|e| Error::BadInput(format!("message: {e}")))?;
+    let request: Request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
 
     let cell = BACKGROUND.with(Rc::clone);
     let mut guard = cell.lock().await;
     if guard.is_none() {
         let store = IdbStore::open(DB_NAME).await?;
         let core = Core::load(&store).await?;
-        super::transfer::on_wake(&store, &core).await;
+        crate::transfer::on_wake(&store, &core).await;
         *guard = Some(Background { core, store });
     }
     let bg = guard.as_mut().expect("unreachable: initialised just above");

@@ -1,7 +1,7 @@
 //! Backup and import for the options page, which loads this module itself: a backup of a year of clicks is
 //! hundreds of megabytes, more than a runtime message may carry, so the page streams it straight to and
 //! from the extension's IndexedDB (shared with the background). Both run in pages of events with progress;
-//! the import checks the whole file (pure `crate::backup`) before writing its first batch, and each batch is
+//! the import checks the whole file (pure `digitus::backup`) before writing its first batch, and each batch is
 //! one IndexedDB transaction (`Store::merge_events`).
 //!
 //! ```js
@@ -11,22 +11,22 @@
 //! for (let c; (c = await exp.step(5000)) !== undefined; ) parts.push(c);
 //! new Blob([await exp.head(), ...parts, exp.tail()]);
 //! ```
-//! Also: what the background does on waking (install id, retention), and the wasm entry points of the
-//! storage benchmark (`bench/browser/storage.mjs`).
+//! Also: what the background does on waking (install id, retention).
 
-use super::idb::{IdbStore, DB_NAME};
-use super::to_js;
-use crate::api::Core;
-use crate::backup::{Backup, Writer, IMPORT_BATCH};
-use crate::error::Error;
-use crate::model::{Event, Kind};
-use crate::store::{install_id, Store};
+use crate::idb::{IdbStore, DB_NAME};
+use crate::to_js;
+use digitus::api::Core;
+use digitus::backup::{Backup, Writer, IMPORT_BATCH};
+use digitus::error::Error;
+
+use digitus::store::{install_id, Store};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-fn js_error(e: impl std::fmt::Display) -> JsValue {
-    JsValue::from_str(&e.to_string())
+/// What JavaScript catches: an `Error` with the sentence and the code.
+pub(crate) fn js_error(e: impl Into<crate::Error>) -> JsValue {
+    e.into().into()
 }
 
 /// A random id from `crypto.randomUUID()` (extension pages and workers are secure contexts).
@@ -45,7 +45,7 @@ pub async fn on_wake(store: &IdbStore, core: &Core) {
     if let Err(e) = install_id(store, random_id).await {
         web_sys::console::warn_1(&format!("digitus: install id: {e}").into());
     }
-    if !matches!(crate::api::retention_days(store).await, Ok(Some(_))) {
+    if !matches!(digitus::api::retention_days(store).await, Ok(Some(_))) {
         return;
     }
     let now = js_sys::Date::now();
@@ -175,7 +175,7 @@ impl BackupExport {
                 return Ok(JsValue::UNDEFINED);
             }
             *state.after.borrow_mut() = page.last().map(|e| e.id.clone());
-            let text = state.writer.borrow_mut().page(&page).map_err(js_error)?;
+            let text = state.writer.borrow_mut().page(&page).map_err(|e| js_error(Error::from(e)))?;
             Ok(JsValue::from_str(&text))
         })
     }
@@ -189,7 +189,7 @@ impl BackupExport {
                 Some(json) => Some(serde_json::from_str::<serde_json::Value>(&json).map_err(js_error)?),
                 None => None,
             };
-            let head = state.writer.borrow().head(js_sys::Date::now(), &id, settings.as_ref()).map_err(js_error)?;
+            let head = state.writer.borrow().head(js_sys::Date::now(), &id, settings.as_ref()).map_err(|e| js_error(Error::from(e)))?;
             Ok(JsValue::from_str(&head))
         })
     }
@@ -203,104 +203,4 @@ impl BackupExport {
 #[wasm_bindgen]
 pub fn import_batch_size() -> usize {
     IMPORT_BATCH
-}
-
-// ---- storage benchmark entry points (bench/browser/storage.mjs, extension page bench.html) ----
-
-/// A synthetic but realistic event: 40 sites, all kinds, some undos, spread over a year.
-fn synthetic(i: u64, start_ms: f64) -> Event {
-    let kinds = [Kind::Like, Kind::Like, Kind::Like, Kind::Rating, Kind::Tag, Kind::Report, Kind::Feedback, Kind::Review];
-    let kind = kinds[(i % kinds.len() as u64) as usize];
-    let site = format!("site{}.example", (i * 7) % 40);
-    let id = format!("{:016x}-{i}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    Event {
-        tz: 60,
-        duration_ms: 2_650,
-        item: Some(format!("item-{i}")),
-        value: (kind == Kind::Rating).then_some(4.0),
-        words: (kind == Kind::Review).then_some(42),
-        chars: (kind == Kind::Review).then_some(230),
-        ..Event::new(id, kind, site, start_ms + (i as f64) * 31.0 * 1000.0, format!("bench.{}@1", kind.as_str()))
-    }
-}
-
-/// The synthetic events `from..to` as JSON (the Dexie side of the benchmark writes the same ones).
-#[wasm_bindgen]
-pub fn bench_events(from: f64, to: f64, start_ms: f64) -> Result<JsValue, JsValue> {
-    let events: Vec<Event> = (from as u64..to as u64).map(|i| synthetic(i, start_ms)).collect();
-    to_js(&events).map_err(js_error)
-}
-
-/// Ingests synthetic events `from..to` into database `db` through `merge_events` (events, rollups and
-/// items in one transaction per `batch`); resolves to the milliseconds it took.
-#[wasm_bindgen]
-pub async fn bench_ingest(db: String, from: f64, to: f64, batch: usize, start_ms: f64) -> Result<f64, JsValue> {
-    let store = IdbStore::open(&db).await.map_err(js_error)?;
-    let t0 = js_sys::Date::now();
-    let mut i = from as u64;
-    while i < to as u64 {
-        let end = (i + batch.max(1) as u64).min(to as u64);
-        let events: Vec<Event> = (i..end).map(|n| synthetic(n, start_ms)).collect();
-        store.merge_events(&events).await.map_err(js_error)?;
-        i = end;
-    }
-    let ms = js_sys::Date::now() - t0;
-    store.close();
-    Ok(ms)
-}
-
-/// The summary (from rollups) of database `db`; resolves to `{ms, events}`.
-#[wasm_bindgen]
-pub async fn bench_summary(db: String) -> Result<JsValue, JsValue> {
-    let store = IdbStore::open(&db).await.map_err(js_error)?;
-    let t0 = js_sys::Date::now();
-    let rollups = store.rollups().await.map_err(js_error)?;
-    let summary = crate::summary::Summary::from_rollups(&rollups);
-    let ms = js_sys::Date::now() - t0;
-    store.close();
-    to_js(&serde_json::json!({ "ms": ms, "events": summary.events, "rollups": rollups.len() })).map_err(js_error)
-}
-
-/// Fills database `db` with synthetic events `0..n` the fast way (events added in chunks of 10,000, all
-/// requests of a chunk issued together; rollups summed in memory and written at the end; no items), to
-/// set up the summary and export benchmarks. Resolves to the milliseconds it took.
-#[wasm_bindgen]
-pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValue> {
-    use crate::store::{Bucket, Rollup, Totals};
-    use std::collections::BTreeMap;
-    let t0 = js_sys::Date::now();
-    let rexie = super::idb::schema(&db).build().await.map_err(js_error)?;
-    let mut sums: BTreeMap<Bucket, Totals> = BTreeMap::new();
-    let mut i = 0u64;
-    while i < n as u64 {
-        let end = (i + 10_000).min(n as u64);
-        let values: Vec<JsValue> = (i..end)
-            .map(|k| {
-                let e = synthetic(k, start_ms);
-                sums.entry(Bucket::of(&e)).or_default().add(&Totals::of(&e), 1);
-                to_js(&e)
-            })
-            .collect::<Result<_, _>>()
-            .map_err(js_error)?;
-        let tx = rexie.transaction(&["events"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
-        let store = tx.store("events").map_err(js_error)?;
-        store.add_all(values.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
-        tx.done().await.map_err(js_error)?;
-        i = end;
-    }
-    let rows: Vec<JsValue> = sums
-        .into_iter()
-        .map(|(bucket, totals)| {
-            let mut row = serde_json::to_value(Rollup { bucket: bucket.clone(), totals }).unwrap_or_default();
-            row["key"] = bucket.key().into();
-            to_js(&row)
-        })
-        .collect::<Result<_, _>>()
-        .map_err(js_error)?;
-    let tx = rexie.transaction(&["rollups"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
-    let store = tx.store("rollups").map_err(js_error)?;
-    store.put_all(rows.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
-    tx.done().await.map_err(js_error)?;
-    rexie.close();
-    Ok(js_sys::Date::now() - t0)
 }

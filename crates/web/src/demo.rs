@@ -1,10 +1,9 @@
 //! The classroom demo's entry point: the same core, recording into memory inside an ordinary web page, so
 //! students who cannot install anything see their clicks counted by the same rules and ledger.
 
-use super::{from_js, to_js};
-use crate::api::{Core, Request, Sender};
-use crate::error::Error;
-use crate::store::MemoryStore;
+use crate::{error_reply, from_js, to_js, Error};
+use digitus::api::{Core, Request, Sender};
+use digitus::store::MemoryStore;
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,11 +18,11 @@ thread_local! {
 }
 
 /// Handles a message from the demo page's sensor or counters, as the background would for an extension.
-/// Resolves to the answer, or to `{error}`.
+/// Resolves to the answer, or to `{error, code}`.
 #[wasm_bindgen]
 pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
     let result: Result<JsValue, Error> = async {
-        let request: Request = from_js(message).map_err(|e| Error::BadInput(format!("message: {e}")))?;
+        let request: Request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
         let cell = DEMO.with(Rc::clone);
         let mut guard = cell.lock().await;
         if guard.is_none() {
@@ -37,5 +36,5 @@ pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
         to_js(&demo.core.handle(&demo.store, &sender, request).await?)
     }
     .await;
-    result.unwrap_or_else(|e| to_js(&serde_json::json!({ "error": e.to_string() })).unwrap_or(JsValue::NULL))
+    result.unwrap_or_else(|e| error_reply(&e))
 }

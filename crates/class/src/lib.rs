@@ -1,0 +1,1 @@
+//! The classroom server (see its issue).

@@ -1,0 +1,1 @@
+//! The research tool (see its issue): validates and merges participants' study exports.

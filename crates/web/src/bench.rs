@@ -1,0 +1,112 @@
+//! Entry points of the storage benchmark (`bench/browser/storage.mjs`), built only with the `bench`
+//! feature (`scripts/build.sh --bench`): bulk fills and timed reads that the shipped module must not carry.
+
+use crate::idb::IdbStore;
+use crate::to_js;
+use digitus::model::{Event, Kind};
+use digitus::store::Store;
+use wasm_bindgen::prelude::*;
+
+/// Benchmarks report failures as plain errors: nothing but the bench pages reads them.
+fn js_error(e: impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&e.to_string()).into()
+}
+
+
+/// A synthetic but realistic event: 40 sites, all kinds, some undos, spread over a year.
+fn synthetic(i: u64, start_ms: f64) -> Event {
+    let kinds = [Kind::Like, Kind::Like, Kind::Like, Kind::Rating, Kind::Tag, Kind::Report, Kind::Feedback, Kind::Review];
+    let kind = kinds[(i % kinds.len() as u64) as usize];
+    let site = format!("site{}.example", (i * 7) % 40);
+    let id = format!("{:016x}-{i}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    Event {
+        tz: 60,
+        duration_ms: 2_650,
+        item: Some(format!("item-{i}")),
+        value: (kind == Kind::Rating).then_some(4.0),
+        words: (kind == Kind::Review).then_some(42),
+        chars: (kind == Kind::Review).then_some(230),
+        ..Event::new(id, kind, site, start_ms + (i as f64) * 31.0 * 1000.0, format!("bench.{}@1", kind.as_str()))
+    }
+}
+
+/// The synthetic events `from..to` as JSON (the Dexie side of the benchmark writes the same ones).
+#[wasm_bindgen]
+pub fn bench_events(from: f64, to: f64, start_ms: f64) -> Result<JsValue, JsValue> {
+    let events: Vec<Event> = (from as u64..to as u64).map(|i| synthetic(i, start_ms)).collect();
+    to_js(&events).map_err(js_error)
+}
+
+/// Ingests synthetic events `from..to` into database `db` through `merge_events` (events, rollups and
+/// items in one transaction per `batch`); resolves to the milliseconds it took.
+#[wasm_bindgen]
+pub async fn bench_ingest(db: String, from: f64, to: f64, batch: usize, start_ms: f64) -> Result<f64, JsValue> {
+    let store = IdbStore::open(&db).await.map_err(js_error)?;
+    let t0 = js_sys::Date::now();
+    let mut i = from as u64;
+    while i < to as u64 {
+        let end = (i + batch.max(1) as u64).min(to as u64);
+        let events: Vec<Event> = (i..end).map(|n| synthetic(n, start_ms)).collect();
+        store.merge_events(&events).await.map_err(js_error)?;
+        i = end;
+    }
+    let ms = js_sys::Date::now() - t0;
+    store.close();
+    Ok(ms)
+}
+
+/// The summary (from rollups) of database `db`; resolves to `{ms, events}`.
+#[wasm_bindgen]
+pub async fn bench_summary(db: String) -> Result<JsValue, JsValue> {
+    let store = IdbStore::open(&db).await.map_err(js_error)?;
+    let t0 = js_sys::Date::now();
+    let rollups = store.rollups().await.map_err(js_error)?;
+    let summary = digitus::summary::Summary::from_rollups(&rollups);
+    let ms = js_sys::Date::now() - t0;
+    store.close();
+    to_js(&serde_json::json!({ "ms": ms, "events": summary.events, "rollups": rollups.len() })).map_err(js_error)
+}
+
+/// Fills database `db` with synthetic events `0..n` the fast way (events added in chunks of 10,000, all
+/// requests of a chunk issued together; rollups summed in memory and written at the end; no items), to
+/// set up the summary and export benchmarks. Resolves to the milliseconds it took.
+#[wasm_bindgen]
+pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValue> {
+    use digitus::store::{Bucket, Rollup, Totals};
+    use std::collections::BTreeMap;
+    let t0 = js_sys::Date::now();
+    let rexie = crate::idb::schema(&db).build().await.map_err(js_error)?;
+    let mut sums: BTreeMap<Bucket, Totals> = BTreeMap::new();
+    let mut i = 0u64;
+    while i < n as u64 {
+        let end = (i + 10_000).min(n as u64);
+        let values: Vec<JsValue> = (i..end)
+            .map(|k| {
+                let e = synthetic(k, start_ms);
+                sums.entry(Bucket::of(&e)).or_default().add(&Totals::of(&e), 1);
+                to_js(&e)
+            })
+            .collect::<Result<_, _>>()
+            .map_err(js_error)?;
+        let tx = rexie.transaction(&["events"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
+        let store = tx.store("events").map_err(js_error)?;
+        store.add_all(values.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
+        tx.done().await.map_err(js_error)?;
+        i = end;
+    }
+    let rows: Vec<JsValue> = sums
+        .into_iter()
+        .map(|(bucket, totals)| {
+            let mut row = serde_json::to_value(Rollup { bucket: bucket.clone(), totals }).unwrap_or_default();
+            row["key"] = bucket.key().into();
+            to_js(&row)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(js_error)?;
+    let tx = rexie.transaction(&["rollups"], rexie::TransactionMode::ReadWrite).map_err(js_error)?;
+    let store = tx.store("rollups").map_err(js_error)?;
+    store.put_all(rows.into_iter().map(|v| (v, None))).await.map_err(js_error)?;
+    tx.done().await.map_err(js_error)?;
+    rexie.close();
+    Ok(js_sys::Date::now() - t0)
+}
