@@ -1,12 +1,12 @@
-//! Compiles the detection rule files (`rules/sites/*.json`) into the crate, sorted by name, so that
+//! Compiles the detection rule files (`data/rules/sites/*.json`) into the crate, sorted by name, so that
 //! adding a rule file needs no Rust change.
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/sites");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/rules/sites");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
-        .expect("rules/sites exists")
+        .expect("data/rules/sites exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();

@@ -14,7 +14,7 @@
 //! {type: "forget_site", site}             → {forgotten: n}   events, rollups and items of one site (pages)
 //! {type: "delete_everything", confirm: "delete everything"} → {deleted: true}   (pages; the phrase is required)
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
-//! {type: "captcha_watch"}                 content scripts: what to watch in this frame (rules/captcha.json)
+//! {type: "captcha_watch"}                 content scripts: what to watch in this frame (data/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
@@ -140,7 +140,7 @@ pub struct Settings {
     pub paused_sites: BTreeSet<String>,
     /// Record in private windows too (off by default).
     pub record_private: bool,
-    /// The user's own rule file (same format as `rules/sites/*.json`), or empty.
+    /// The user's own rule file (same format as `data/rules/sites/*.json`), or empty.
     pub local_rules: String,
 }
 

@@ -4,7 +4,7 @@
 //!  provider frames (anchor, bframe, hCaptcha, Turnstile, Arkose)      host page (any site)
 //!  ┌───────────────────────────────────────────┐                     ┌──────────────────────┐
 //!  │ content/captcha.js: asks `captcha_watch`  │                     │ content/captcha-field│
-//!  │ for its frame's selectors (rules/captcha. │                     │ .js: a provider frame│
+//!  │ for its frame's selectors (data/captcha.  │                     │ .js: a provider frame│
 //!  │ json), then describes what it sees:       │                     │ loaded → watches the │
 //!  │  click {part, before, after, object}      │                     │ response fields until│
 //!  │  state {checkbox, challenge, errors, ...} │                     │ one is filled        │
@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The provider rule file, compiled in.
-pub const RULES_JSON: &str = include_str!("../rules/captcha.json");
+pub const RULES_JSON: &str = include_str!("../data/captcha.json");
 /// Current version of the provider rule file format.
 pub const RULES_FORMAT: u32 = 1;
 /// Setting that holds every open session, keyed `"<tab>:<provider>"`. One key rather than one per tab, so
@@ -142,12 +142,33 @@ impl Provider {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
+    #[serde(rename = "$schema", default)]
+    #[allow(dead_code)]
+    schema: Option<String>,
+    #[allow(dead_code)]
     format: u32,
     version: u32,
     #[serde(default)]
     #[allow(dead_code)]
     comment: Option<String>,
     providers: Vec<Provider>,
+}
+
+impl crate::data::DataFile for RulesFile {
+    const WHAT: &'static str = "CAPTCHA provider";
+    const FORMAT: u32 = RULES_FORMAT;
+
+    fn check(&self) -> Result<()> {
+        for p in &self.providers {
+            if p.frames.is_empty() || p.frames.iter().any(|f| f.hosts.is_empty() || f.paths.is_empty()) {
+                return Err(Error::BadRule(format!("{} needs frames with hosts and paths", p.id)));
+            }
+            if p.watch.is_none() && !p.any_click_interacts {
+                return Err(Error::BadRule(format!("{} has nothing to watch and no click rule", p.id)));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The parsed provider rules.
@@ -159,25 +180,14 @@ pub struct Rules {
 
 impl Rules {
     pub fn parse(json: &str) -> Result<Rules> {
-        let file: RulesFile = serde_json::from_str(json).map_err(|e| Error::BadRule(format!("captcha rules: {e}")))?;
-        if file.format != RULES_FORMAT {
-            return Err(Error::BadRule(format!("captcha rules: format {} (expected {RULES_FORMAT})", file.format)));
-        }
-        for p in &file.providers {
-            if p.frames.is_empty() || p.frames.iter().any(|f| f.hosts.is_empty() || f.paths.is_empty()) {
-                return Err(Error::BadRule(format!("captcha rules: {} needs frames with hosts and paths", p.id)));
-            }
-            if p.watch.is_none() && !p.any_click_interacts {
-                return Err(Error::BadRule(format!("captcha rules: {} has nothing to watch and no click rule", p.id)));
-            }
-        }
+        let file: RulesFile = crate::data::load("data/captcha.json", json)?;
         Ok(Rules { version: file.version, providers: file.providers })
     }
 
     /// The bundled rules (checked by tests, so parsing cannot fail in a release).
     pub fn bundled() -> &'static Rules {
         static RULES: OnceLock<Rules> = OnceLock::new();
-        RULES.get_or_init(|| Rules::parse(RULES_JSON).expect("rules/captcha.json is checked by tests"))
+        RULES.get_or_init(|| Rules::parse(RULES_JSON).expect("data/captcha.json is checked by tests"))
     }
 
     pub fn provider(&self, id: &str) -> Option<&Provider> {

@@ -1,6 +1,6 @@
 //! The generic heuristic for sites without a rule: find the control that was acted on, read its words
 //! in six languages, refuse counters, lists and unrelated buttons, and read its toggle state.
-//! Its data (keywords, control and exclusion selectors) is `rules/generic.json`.
+//! Its data (keywords, control and exclusion selectors) is `data/rules/generic.json`.
 
 use crate::error::{Error, Result};
 use crate::model::{Effect, Element, Kind};
@@ -25,8 +25,16 @@ struct KindSpec {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GenericFile {
+    #[serde(rename = "$schema", default)]
+    #[allow(dead_code)]
+    schema: Option<String>,
+    #[allow(dead_code)]
     format: u32,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
     version: u32,
     controls: String,
     never: String,
@@ -73,17 +81,18 @@ pub enum State {
     Unknown,
 }
 
+impl crate::data::DataFile for GenericFile {
+    const WHAT: &'static str = "generic heuristic";
+    const FORMAT: u32 = crate::rules::RULE_FORMAT;
+}
+
 impl Generic {
     pub fn bundled() -> Generic {
-        Generic::parse(include_str!("../rules/generic.json")).expect("rules/generic.json is checked by tests")
+        Generic::parse(include_str!("../data/rules/generic.json")).expect("data/rules/generic.json is checked by tests")
     }
 
     pub fn parse(json: &str) -> Result<Generic> {
-        let file: GenericFile =
-            serde_json::from_str(json).map_err(|e| Error::BadRule(format!("generic.json: {e}")))?;
-        if file.format != crate::rules::RULE_FORMAT {
-            return Err(Error::BadRule(format!("generic.json: format {} is not supported", file.format)));
-        }
+        let file: GenericFile = crate::data::load("data/rules/generic.json", json)?;
         let phrases = |lists: &BTreeMap<String, Vec<String>>| -> Vec<Phrase> {
             lists.values().flatten().map(|p| Phrase::new(p)).collect()
         };

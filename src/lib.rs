@@ -8,7 +8,7 @@
 //!  ┌──────────────┐  sense   ┌──────────────────────────────────────┐  query ┌────────────┐
 //!  │ sensor.js    │ ───────▶ │ web::background  (glue, wasm32 only) │ ◀───── │ popup,     │
 //!  │ (plain JS,   │  {path,  │   │ api::Core::handle                 │ ─────▶ │ options,   │
-//!  │  trusted     │  after}  │   ├─ classify  (rules/*.json,        │summary │ dashboard  │
+//!  │  trusted     │  after}  │   ├─ classify  (data/rules/*.json,        │summary │ dashboard  │
 //!  │  events only)│ ◀─────── │   │   selector, generic heuristic)   │        └────────────┘
 //!  └──────────────┘   ack    │   ├─ ledger    (exactly once, undo,  │
 //!                            │   │   replace, rollups)              │
@@ -29,6 +29,7 @@ pub mod api;
 pub mod captcha;
 pub mod backup;
 pub mod classify;
+pub mod data;
 pub mod error;
 pub mod generic;
 pub mod ledger;

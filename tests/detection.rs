@@ -637,7 +637,7 @@ fn every_bundled_rule_file_names_the_schema_and_is_covered_here() {
 #[test]
 fn the_json_schema_describes_what_the_loader_reads() {
     use digitus::rules::{AmountSource, RuleEffect, RuleSpec, ValueSource};
-    let schema: serde_json::Value = serde_json::from_str(include_str!("../rules/rules.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../data/rules/rules.schema.json")).unwrap();
     let rule = &schema["$defs"]["rule"];
     // Every field the loader knows, filled in, must be a schema property, and the other way round.
     let full = RuleSpec {

@@ -1,7 +1,7 @@
 /*
  * Digitus CAPTCHA field watcher: runs in every frame and costs one capture listener until a CAPTCHA
  * provider's frame loads into the page. Then it watches the host page's response fields
- * (`g-recaptcha-response`, `h-captcha-response`, `cf-turnstile-response`, … from rules/captcha.json) and
+ * (`g-recaptcha-response`, `h-captcha-response`, `cf-turnstile-response`, … from data/captcha.json) and
  * reports when one gets filled: how Turnstile's success is seen, and invisible reCAPTCHA's.
  *
  *   iframe from a provider host loads ──▶ {type: "captcha_watch"} ──▶ field names

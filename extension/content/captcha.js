@@ -2,7 +2,7 @@
  * Digitus CAPTCHA sensor: runs in CAPTCHA providers' frames (reCAPTCHA anchor and bframe, hCaptcha
  * checkbox and challenge, Turnstile, Arkose), in the extension's isolated world.
  *
- *   start ──▶ {type: "captcha_watch"} ──▶ background answers from rules/captcha.json (clicks before the
+ *   start ──▶ {type: "captcha_watch"} ──▶ background answers from data/captcha.json (clicks before the
  *             answer are kept and read once it is in):
  *             {provider, any_click, watch: {checkbox, challenge, object, tile, verify, errors, ...}}
  *   trusted click / Enter / Space on a watched part

@@ -34,7 +34,7 @@ const BLOG = "https://blog.example.org/pages/generic.html";
 
 const nothing = { expect: {} };
 
-/** Rule file prefixes the suite must see counting (rules/sites/<family>.json), and the generic heuristic. */
+/** Rule file prefixes the suite must see counting (data/rules/sites/<family>.json), and the generic heuristic. */
 export const SITE_RULE_FAMILIES = ["youtube", "x", "reddit", "facebook", "instagram", "linkedin", "tiktok", "bluesky", "mastodon", "hackernews", "stackoverflow", "github", "amazon", "imdb", "google-maps", "goodreads", "netflix", "generic"];
 
 export const CASES = [
