@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! {type: "sense", observation: {...}}      content scripts: one trusted action → {outcomes: [...]}
-//! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n, ...}
+//! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n,
+//!                                            top_sites: [{name, count}], ...}
+//! {type: "vocabulary"}                    → {kinds: [...], delete_confirmation, min_retention_days}
 //! {type: "events", after?: id, limit?: n} → {events: [...], next: id|null}   (newest rules included)
 //! {type: "recent", limit?: n}            → {events: [...]}  newest first
 //! {type: "settings"}                      → Settings
@@ -39,6 +41,8 @@ pub const MAX_PAGE: usize = 1_000;
 pub enum Request {
     Sense { observation: Observation },
     Summary,
+    /// What pages must not repeat on their own: the kinds, the delete confirmation phrase, limits.
+    Vocabulary,
     Events {
         #[serde(default)]
         after: Option<String>,
@@ -157,6 +161,13 @@ impl Settings {
         load_file("local rules", &self.local_rules, false)
     }
 
+    /// Paused sites as registrable domains, whatever the user typed ("https://www.YouTube.com/x" →
+    /// "youtube.com"); empty entries dropped.
+    pub fn normalised(mut self) -> Settings {
+        self.paused_sites = self.paused_sites.iter().filter_map(|typed| typed_site(typed)).collect();
+        self
+    }
+
     /// Whether a site is paused. Entries are compared as registrable domains, so pausing
     /// "news.ycombinator.com" (as typed in the options page) pauses ycombinator.com.
     pub fn is_paused(&self, site: &str) -> bool {
@@ -210,6 +221,11 @@ impl Core {
                 serde_json::json!({ "outcomes": outcomes })
             }
             Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
+            Request::Vocabulary => serde_json::json!({
+                "kinds": crate::model::Kind::ALL.map(crate::model::Kind::as_str),
+                "delete_confirmation": DELETE_CONFIRMATION,
+                "min_retention_days": MIN_RETENTION_DAYS,
+            }),
             Request::Events { after, limit } => {
                 let limit = limit.unwrap_or(100).clamp(1, MAX_PAGE);
                 let events: Vec<Event> = store.events_after(after.as_deref(), limit).await?;
@@ -240,15 +256,8 @@ impl Core {
                 "storage_error": self.storage_error,
             }),
             Request::ForgetSite { site } => {
-                let typed = site.trim().to_ascii_lowercase();
-                if typed.is_empty() || typed.len() > 253 {
+                let Some(site) = typed_site(&site) else {
                     return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
-                }
-                // As typed ("www.youtube.com", "m.youtube.com", a URL) → the registrable domain events carry.
-                let site = if typed.contains("://") {
-                    crate::site::site_of(&typed)
-                } else {
-                    crate::site::site_of(&format!("https://{typed}/"))
                 };
                 serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site })
             }
@@ -282,6 +291,7 @@ impl Core {
                     return Err(Error::Forbidden("pages cannot change settings".into()));
                 }
                 let local = settings.local_rules()?;
+                let settings = settings.normalised();
                 store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
                 self.classifier = Classifier::default().with_local_rules(local);
                 self.settings = settings;
@@ -361,6 +371,21 @@ impl Core {
         }
         ledger::record(store, &site, obs, labours).await
     }
+}
+
+/// A site as a user types it ("www.youtube.com", "m.youtube.com", a URL) → the registrable domain events
+/// carry; `None` for nothing or more than a host name can be.
+pub fn typed_site(typed: &str) -> Option<String> {
+    let typed = typed.trim().to_ascii_lowercase();
+    if typed.is_empty() || typed.len() > 253 {
+        return None;
+    }
+    let site = if typed.contains("://") {
+        crate::site::site_of(&typed)
+    } else {
+        crate::site::site_of(&format!("https://{typed}/"))
+    };
+    (!site.is_empty()).then_some(site)
 }
 
 /// The retention setting (days kept; `None`: everything), from meta.
