@@ -33,6 +33,7 @@ pub mod data;
 pub mod error;
 pub mod generic;
 pub mod ledger;
+pub mod limits;
 pub mod model;
 pub mod rules;
 pub mod selector;
