@@ -271,12 +271,12 @@
   addEventListener("submit", (event) => {
     if (!event.isTrusted || !(event.target instanceof HTMLFormElement)) return;
     const form = event.target;
-    const boxes = [...form.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")];
-    const text = boxes.map((b) => b.value ?? b.innerText ?? "").join(" ");
-    if (!text.trim()) return;
     // One activation, one submit: a page resubmitting on a timer gets no second count from one click.
     const at = activatedAt.get(form);
     activatedAt.delete(form);
+    const boxes = [...form.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")];
+    const text = boxes.map((b) => b.value ?? b.innerText ?? "").join(" ");
+    if (!text.trim()) return;
     const started = boxes.map((b) => typingSince.get(b)).filter(Boolean);
     const extra = { text: textStats(text), activation_ms: at === undefined ? null : Math.max(0, Date.now() - at) };
     if (started.length) extra.duration_ms = Date.now() - Math.min(...started);
