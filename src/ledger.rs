@@ -89,20 +89,19 @@ pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours:
 
 /// Records every labour judged of one act.
 pub async fn record_act<S: Store>(store: &S, site: &str, act: &Act, labours: Vec<Labour>) -> Result<Vec<Outcome>> {
-    let obs = act;
     let mut outcomes = Vec::with_capacity(labours.len());
     for (n, labour) in labours.into_iter().enumerate() {
-        let id = event_id(obs, n);
+        let id = event_id(act, n);
         if store.contains_event(&id).await? {
             outcomes.push(Outcome::AlreadyRecorded { id });
             continue;
         }
-        let (duration_ms, measured) = match obs.duration_ms {
+        let (duration_ms, measured) = match act.duration_ms {
             Some(ms) => (ms, true),
             None => (estimated_ms(&labour), false),
         };
         let event = Event {
-            tz: obs.tz,
+            tz: act.tz,
             duration_ms,
             duration_measured: measured,
             effect: labour.effect,
@@ -111,7 +110,7 @@ pub async fn record_act<S: Store>(store: &S, site: &str, act: &Act, labours: Vec
             value: labour.value,
             words: labour.words,
             chars: labour.chars,
-            ..Event::new(id, labour.kind, site, obs.time, labour.rule.clone())
+            ..Event::new(id, labour.kind, site, act.time, labour.rule.clone())
         };
         outcomes.push(record_event(store, event, labour.replaceable).await?);
     }
