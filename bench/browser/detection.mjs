@@ -80,7 +80,7 @@ const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1
 
 /** Click → recorded, in ms, for `latencyRuns` likes on pages of their own; `closeAfterMs`: close the tab then. */
 async function latencies({ context }, closeAfterMs) {
-  const origin = new URL(context.serviceWorkers()[0].url()).origin;
+  const origin = `chrome-extension://${new URL(context.serviceWorkers()[0].url()).host}`;
   const ext = await context.newPage();
   await ext.goto(`${origin}/popup.html`);
   const likes = () => ext.evaluate(async () => (await chrome.runtime.sendMessage({ type: "summary" })).kinds.like ?? 0);
@@ -120,30 +120,23 @@ const variants = [
 const browsers = [];
 for (const v of variants) browsers.push(await launch(v.extension));
 const loadRuns = await loadTimes(browsers);
-const results = [];
-for (let k = 0; k < variants.length; k++) {
-  const r = { ...variants[k], loadMs: median(loadRuns[k]), loadTimes: loadRuns[k], ...(await clickCost(browsers[k])) };
-  if (variants[k].extension) {
-    r.open = await latencies(browsers[k], null);
-    r.closed = await latencies(browsers[k], 150);
-  }
-  results.push(r);
-}
-for (const b of browsers) await b.close();
-await server.close();
 const f = (x) => x.toFixed(2);
 const latencyLine = ({ times, lost }) => times.length
   ? `median ${quantile(times, 0.5)} ms, p95 ${quantile(times, 0.95)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}), ${lost} of ${latencyRuns} lost`
   : `all ${latencyRuns} lost (none counted within ${LOST_AFTER_MS / 1000} s)`;
-const [without] = results;
 console.log(`heavy page (${HEAVY}), ${loads} loads each, ${clicks} trusted like clicks each, ${latencyRuns} latency runs each`);
-for (const r of results) {
+let without;
+for (let k = 0; k < variants.length; k++) {
+  const r = { ...variants[k], loadMs: median(loadRuns[k]), loadTimes: loadRuns[k], ...(await clickCost(browsers[k])) };
+  without ??= r;
   console.log(`\n${r.name}`);
   console.log(`  load (loadEventEnd, median): ${f(r.loadMs)} ms, ratio to without ${(r.loadMs / without.loadMs).toFixed(3)}   [${r.loadTimes.map((t) => t.toFixed(0)).join(" ")}]`);
   console.log(`  main-thread script time per click: ${f(r.scriptMsPerClick)} ms → sensor ≈ ${f(r.scriptMsPerClick - without.scriptMsPerClick)} ms`);
   console.log(`  main-thread task time per click:   ${f(r.taskMsPerClick)} ms → sensor ≈ ${f(r.taskMsPerClick - without.taskMsPerClick)} ms`);
-  if (r.open) {
-    console.log(`  click → recorded, tab left open:           ${latencyLine(r.open)}`);
-    console.log(`  click → recorded, tab closed 150 ms after: ${latencyLine(r.closed)}`);
+  if (variants[k].extension) {
+    console.log(`  click → recorded, tab left open:           ${latencyLine(await latencies(browsers[k], null))}`);
+    console.log(`  click → recorded, tab closed 150 ms after: ${latencyLine(await latencies(browsers[k], 150))}`);
   }
 }
+for (const b of browsers) await b.close();
+await server.close();
