@@ -209,7 +209,7 @@ impl Core {
                 let outcomes = self.note_storage(result)?;
                 serde_json::json!({ "outcomes": outcomes })
             }
-            Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
+            Request::Summary => serde_json::to_value(Summary::from_site_totals(&store.site_totals().await?))?,
             Request::Events { after, limit } => {
                 let limit = limit.unwrap_or(100).clamp(1, MAX_PAGE);
                 let events: Vec<Event> = store.events_after(after.as_deref(), limit).await?;
@@ -323,7 +323,7 @@ impl Core {
     /// Deletes the days the retention setting no longer keeps (none when it keeps everything).
     pub async fn apply_retention<S: Store>(&self, store: &S, now_ms: f64) -> Result<u64> {
         match retention_days(store).await? {
-            Some(days) => store.prune_before_day(&crate::store::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
+            Some(days) => store.prune_before_day(&crate::time::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
             None => Ok(0),
         }
     }

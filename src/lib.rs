@@ -41,5 +41,6 @@ pub mod site;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod time;
 
 pub use error::{Error, Result};
