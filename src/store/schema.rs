@@ -37,7 +37,28 @@ pub const HISTORY: &[(u32, &[StoreDef])] = &[
             StoreDef { name: "meta", key_path: None, indexes: &[] },
         ],
     ),
+    (
+        3,
+        &[
+            StoreDef {
+                name: "events",
+                key_path: Some("id"),
+                indexes: &[("time", "time"), ("site", "site"), ("cancels", "cancels"), ("item", "item")],
+            },
+            StoreDef { name: "rollups", key_path: Some("key"), indexes: &[] },
+            StoreDef { name: "items", key_path: None, indexes: &[] },
+            StoreDef { name: "settings", key_path: None, indexes: &[] },
+            StoreDef { name: "meta", key_path: None, indexes: &[] },
+            // Totals by site × kind (the rollups summed over days): what summaries read. Built from the
+            // rollups once, when a database of an earlier version first opens (marked by TOTALS_BUILT).
+            StoreDef { name: "totals", key_path: Some("key"), indexes: &[] },
+        ],
+    ),
 ];
+
+/// The meta key that says the `totals` store holds the rollups' sums (written by the store that built them
+/// from the rollups of an earlier version, or of an empty database).
+pub const TOTALS_BUILT: &str = "totals_built";
 
 /// The schema this build opens.
 pub fn current() -> (u32, &'static [StoreDef]) {
