@@ -94,7 +94,11 @@ fn no_schema_version_drops_a_store_or_an_index() {
     assert_eq!(schema::dropped(), Vec::<String>::new(), "rexie deletes what the current schema omits");
     let versions: Vec<u32> = schema::HISTORY.iter().map(|(v, _)| *v).collect();
     assert!(versions.windows(2).all(|w| w[1] == w[0] + 1), "versions go up by one: {versions:?}");
-    assert_eq!(schema::current().0, 2);
+    assert_eq!(schema::current().0, 3);
+    // Version 2 as released, frozen likewise; version 3 adds the totals store.
+    let v2: Vec<&str> = schema::HISTORY[1].1.iter().map(|s| s.name).collect();
+    assert_eq!(v2, ["events", "rollups", "items", "settings", "meta"]);
+    assert!(schema::current().1.iter().any(|s| s.name == "totals" && s.key_path == Some("key")));
     // Version 1 as released (frozen here: editing HISTORY[0] must fail this test).
     let v1: Vec<&str> = schema::HISTORY[0].1.iter().map(|s| s.name).collect();
     assert_eq!(v1, ["events", "rollups", "items", "settings"]);
@@ -463,9 +467,9 @@ mod api {
         }
         let tab = Sender { content_script: true, tab_url: Some("https://evil.example/".into()), incognito: false };
         let err = ask(&mut core, &store, &tab, json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap_err();
-        assert!(err.contains("pages cannot manage storage"), "{err}");
+        assert!(err.contains("web pages cannot"), "{err}");
         let err = ask(&mut core, &store, &tab, json!({"type": "forget_site", "site": "example.org"})).unwrap_err();
-        assert!(err.contains("pages cannot manage storage"), "{err}");
+        assert!(err.contains("web pages cannot"), "{err}");
         assert_eq!(store.snapshot(), before, "refused requests change nothing");
         ask(&mut core, &store, &page(), json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap();
         assert_eq!(block_on(store.count_events()).unwrap(), 0);
