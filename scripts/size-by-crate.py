@@ -22,6 +22,8 @@ for row in csv.DictReader(sys.stdin):
         part = "data segments (Public Suffix List, rule files, strings)"
     elif "section" in name or name.startswith(("export ", "import ", "elem", "table", "type[")):
         part = "wasm sections (imports, exports, types, tables)"
+    elif name.startswith("js_sys::futures::future_to_promise"):
+        part = "our async exports (handle_message, import/export steps) inlined into js_sys::future_to_promise"
     else:
         bare = re.sub(r"^[<&\s]*(?:(?:mut|dyn|impl)\s+)*", "", name)
         match = re.match(r"([A-Za-z_][A-Za-z0-9_]*)", bare)
