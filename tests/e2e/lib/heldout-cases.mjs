@@ -158,7 +158,7 @@ const HELDOUT = path.join(FIXTURES, "heldout");
 const PACE_MS = 300; // a person is slower than a script between two actions
 const SETTLE_MAX_MS = 6_000; // how long an expected count may take to arrive after the tab closed
 const CONFIRM_MS = 1_000; // and nothing more arrives
-const QUIET_MS = 3_500; // a page where nothing may count is watched this long after it closed
+const QUIET_MS = 3_000; // a page where nothing may count is watched this long after it closed
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const delta = (after, before) => Object.fromEntries(KINDS.map((k) => [k, (after.kinds[k] ?? 0) - (before.kinds[k] ?? 0)]));
 const full = (expect) => Object.fromEntries(KINDS.map((k) => [k, expect[k] ?? 0]));
