@@ -216,7 +216,7 @@ impl Core {
                 }
                 validate(&observation)?;
                 observation.top_url = sender.tab_url.clone();
-                let result = self.sense(store, sender, &observation).await;
+                let result = self.sense(store, sender, frame, &observation).await;
                 let outcomes = self.note_storage(result)?;
                 serde_json::json!({ "outcomes": outcomes })
             }
@@ -360,16 +360,21 @@ impl Core {
         }
     }
 
-    async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
+    async fn sense<S: Store>(&self, store: &S, sender: &Sender, frame: &SenderFrame, obs: &Observation) -> Result<Vec<Outcome>> {
         let site = Classifier::site(obs);
         if let Some(reason) = self.not_recorded(sender, &site) {
             return Ok(vec![Outcome::Ignored { reason }]);
         }
-        let labours = self.classifier.classify(obs);
-        if labours.is_empty() {
+        let judgement = self.classifier.judge(obs);
+        if judgement.labours.is_empty() {
             return Ok(vec![Outcome::Ignored { reason: "not labour" }]);
         }
-        ledger::record(store, &site, obs, labours).await
+        // One act, one count: a commitment that follows its choice in this tab counts nothing more.
+        let tab = frame.tab_id.map_or_else(|| format!("site {site}"), |t| t.to_string());
+        let (labours, absorbed) = crate::flow::settle(store, &tab, &obs.id, obs.time, &judgement).await?;
+        let mut outcomes = if labours.is_empty() { Vec::new() } else { ledger::record(store, &site, obs, labours).await? };
+        outcomes.extend((0..absorbed).map(|_| Outcome::Ignored { reason: "already counted at its choice" }));
+        Ok(outcomes)
     }
 }
 

@@ -8,6 +8,18 @@ pub fn tokens(text: &str) -> Vec<String> {
     let mut prev_lower = false;
     for c in text.chars() {
         let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
+        if is_emoji_modifier(c) {
+            continue;
+        }
+        if is_emoji_char(c) {
+            // An emoji is a word of its own ("👍12" → "👍", "12"): reactions are labelled by them.
+            prev_lower = false;
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+            }
+            out.push(c.to_string());
+            continue;
+        }
         if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
             // camelCase boundary: "likeBtn" → "like", "btn"
             if c.is_uppercase() && prev_lower && !word.is_empty() {
@@ -26,6 +38,16 @@ pub fn tokens(text: &str) -> Vec<String> {
         out.push(word.trim_end_matches('\'').to_string());
     }
     out
+}
+
+/// Pictographs people react with: emoji, hearts, stars, thumbs (Unicode blocks, not the full emoji list).
+pub fn is_emoji_char(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1F3FA | 0x1F400..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2B55 | 0x1F004..=0x1F2FF)
+}
+
+/// Variation selectors, joiners and skin tones: parts of an emoji that are not words.
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(c as u32, 0xFE0E | 0xFE0F | 0x200D | 0x1F3FB..=0x1F3FF)
 }
 
 /// A phrase pre-split into tokens.
@@ -75,6 +97,9 @@ mod tests {
         assert_eq!(tokens("Gefällt mir"), ["gefällt", "mir"]);
         assert_eq!(tokens("1,234 likes"), ["1", "234", "likes"]);
         assert_eq!(tokens("+1"), ["+1"]);
+        assert_eq!(tokens("👍🏽12"), ["👍", "12"]);
+        assert_eq!(tokens("❤️ Love"), ["❤", "love"]);
+        assert_eq!(tokens("★★☆"), ["★", "★", "☆"]);
     }
 
     #[test]
