@@ -331,7 +331,7 @@ impl Core {
             return Ok(vec![Outcome::Ignored { reason: "not labour" }]);
         }
         // One act, one count: a commitment that follows its choice in this tab counts nothing more.
-        let tab = frame.tab_id.map_or_else(|| format!("site {site}"), |t| t.to_string());
+        let tab = format!("{} {site}", frame.tab_id.map_or_else(|| "?".to_string(), |t| t.to_string()));
         let (labours, absorbed) = crate::flow::settle(store, &tab, &obs.id, obs.time, &judgement).await?;
         let mut outcomes = if labours.is_empty() { Vec::new() } else { ledger::record(store, &site, obs, labours).await? };
         outcomes.extend((0..absorbed).map(|_| Outcome::Ignored { reason: "already counted at its choice" }));

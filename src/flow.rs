@@ -12,7 +12,7 @@
 //! counts. Changing a report's choice before committing (another "Report …" item) counts nothing extra;
 //! stars on different items are different ratings (the ledger replaces stars of the same group).
 //!
-//! Flows are kept per tab (or per site when the tab is unknown) in the settings store, one key like the
+//! Flows are kept per tab and site in the settings store, one key like the
 //! CAPTCHA sessions, so a stopped service worker loses nothing. Only reports and ratings open flows: a
 //! like is one click.
 
@@ -23,7 +23,7 @@ use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Setting that holds the open flows, keyed `"<tab>:<kind>"`.
+/// Setting that holds the open flows, keyed `"<tab> <site>:<kind>"`.
 pub const FLOWS_KEY: &str = "judge-flows";
 /// A commitment this long after its choice is an act of its own.
 pub const FLOW_WINDOW_MS: f64 = 3.0 * 60_000.0;
