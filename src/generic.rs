@@ -20,7 +20,7 @@ use crate::element::{self, declares_state, is_read_only, Role, State, Words};
 use crate::error::{Error, Result};
 use crate::model::{Effect, Element, Kind};
 use crate::selector::Selector;
-use crate::text::{is_number, tokens, Phrase};
+use crate::text::{is_number, tokens, Phrase, PhraseSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -81,11 +81,13 @@ pub struct Generic {
     counter_nouns: Vec<String>,
     people_nouns: Vec<String>,
     out_of: Vec<Phrase>,
-    rating_groups: Vec<Phrase>,
-    tag_pickers: Vec<Phrase>,
-    exclude: Vec<Phrase>,
+    rating_groups: PhraseSet,
+    tag_pickers: PhraseSet,
+    exclude: PhraseSet,
     kinds: Vec<KindMatcher>,
-    undo_phrases: Vec<Phrase>,
+    /// Every kind's phrases, tagged with the kind's rank: one lookup per word finds the first kind.
+    kind_index: PhraseSet,
+    undo_phrases: PhraseSet,
 }
 
 /// How the judgement knows the effect.
@@ -143,7 +145,9 @@ impl Generic {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let undo_phrases = kinds.iter().filter(|k| k.effect == Effect::Undo).flat_map(|k| k.phrases.clone()).collect();
+        let undo_phrases = PhraseSet::new(kinds.iter().filter(|k| k.effect == Effect::Undo).flat_map(|k| k.phrases.iter().map(|p| (0, p.clone()))));
+        let kind_index = PhraseSet::new(kinds.iter().enumerate().flat_map(|(rank, k)| k.phrases.iter().map(move |p| (rank, p.clone()))));
+        let set = |lists: &BTreeMap<String, Vec<String>>| PhraseSet::new(phrases(lists).into_iter().map(|p| (0, p)));
         let nouns = |lists: &BTreeMap<String, Vec<String>>| lists.values().flatten().flat_map(|n| tokens(n)).collect();
         Ok(Generic {
             version: file.version,
@@ -153,10 +157,11 @@ impl Generic {
             counter_nouns: nouns(&file.counter_nouns),
             people_nouns: nouns(&file.people_nouns),
             out_of: phrases(&file.out_of),
-            rating_groups: phrases(&file.rating_groups),
-            tag_pickers: phrases(&file.tag_pickers),
-            exclude: phrases(&file.exclude),
+            rating_groups: set(&file.rating_groups),
+            tag_pickers: set(&file.tag_pickers),
+            exclude: set(&file.exclude),
             kinds,
+            kind_index,
             undo_phrases,
         })
     }
@@ -209,7 +214,7 @@ impl Generic {
 
     /// Counts, lists of people, average-rating displays, and the words of other acts (share, follow…).
     fn is_look_alike(&self, words: &Words, role: Role, el: &Element) -> bool {
-        if words.says(&self.exclude) {
+        if self.exclude.occurs_in(&words.strong) {
             return true;
         }
         let choice = role.is_choice();
@@ -244,21 +249,23 @@ impl Generic {
         };
         // Strong words (labels people read) decide first; weak ones (class names, ids) only if no strong word does.
         for run in [&words.strong, &words.weak] {
-            for k in &self.kinds {
-                let hit = k.phrases.iter().any(|p| p.occurs_in(run))
-                    || (!k.weak.is_empty() && k.weak.iter().any(|p| p.occurs_in(run)) && context().says(&k.context));
-                if hit {
-                    // A choice among stars is a rating: "4 stars", "Love it", "★".
-                    let kind = if role.is_choice() && k.kind == Kind::Like { Kind::Rating } else { k.kind };
-                    return Some((kind, k.effect));
-                }
+            let by_phrase = self.kind_index.first_match(run).unwrap_or(usize::MAX);
+            // Phrases that need their context ("Yes" under "Was this helpful?") only if they rank first.
+            let by_context = self.kinds[..by_phrase.min(self.kinds.len())]
+                .iter()
+                .position(|k| !k.weak.is_empty() && k.weak.iter().any(|p| p.occurs_in(run)) && context().says(&k.context));
+            if let Some(rank) = by_context.or((by_phrase != usize::MAX).then_some(by_phrase)) {
+                let k = &self.kinds[rank];
+                // A choice among stars is a rating: "4 stars", "Love it", "★".
+                let kind = if role.is_choice() && k.kind == Kind::Like { Kind::Rating } else { k.kind };
+                return Some((kind, k.effect));
             }
         }
         // Patterns the words of the group tell: a star in "Rate this recipe", a label in a "Labels" picker.
-        if role.is_choice() && context().says(&self.rating_groups) {
+        if role.is_choice() && self.rating_groups.occurs_in(&context().strong) {
             return Some((Kind::Rating, Effect::Add));
         }
-        if matches!(role, Role::MenuItemCheckbox | Role::Checkbox | Role::Option) && context().says(&self.tag_pickers) {
+        if matches!(role, Role::MenuItemCheckbox | Role::Checkbox | Role::Option) && self.tag_pickers.occurs_in(&context().strong) {
             return Some((Kind::Tag, Effect::Add));
         }
         if words.only_emoji_and_numbers() && declares_state(&path[control]) {
@@ -273,7 +280,7 @@ impl Generic {
         let before = self.state(el);
         let after_el = after.and_then(|a| a.first());
         let after_state = after_el.map(|e| self.state(e));
-        let says_undo = |e: &Element| Words::of(std::slice::from_ref(e), true).says(&self.undo_phrases);
+        let says_undo = |e: &Element| self.undo_phrases.occurs_in(&Words::of(std::slice::from_ref(e), true).strong);
         if phrase_effect == Effect::Undo {
             // "Unlike" clicked: undone (whether or not the label swapped back).
             return Some((Effect::Undo, if after_el.is_some_and(|a| !says_undo(a)) { Evidence::Changed } else { Evidence::Meaning }));
@@ -295,6 +302,6 @@ impl Generic {
 
     /// Whether the words of a control say the undo of a like ("Unlike", "Remove like").
     pub fn says_undo(&self, el: &[Element]) -> bool {
-        Words::of(el, true).says(&self.undo_phrases)
+        self.undo_phrases.occurs_in(&Words::of(el, true).strong)
     }
 }

@@ -65,6 +65,47 @@ impl Phrase {
     }
 }
 
+/// Many phrases, indexed by their first word, so that finding which ones occur costs a lookup per word
+/// of the haystack rather than a scan per phrase. Each phrase carries a tag (its kind's rank).
+#[derive(Debug, Clone, Default)]
+pub struct PhraseSet {
+    by_first: std::collections::HashMap<String, Vec<(usize, Vec<String>)>>,
+}
+
+impl PhraseSet {
+    pub fn new(tagged: impl IntoIterator<Item = (usize, Phrase)>) -> PhraseSet {
+        let mut set = PhraseSet::default();
+        for (tag, phrase) in tagged {
+            if let Some((first, rest)) = phrase.0.split_first() {
+                set.by_first.entry(first.clone()).or_default().push((tag, rest.to_vec()));
+            }
+        }
+        set
+    }
+
+    /// The smallest tag among the phrases that occur in `haystack` as runs of whole tokens.
+    pub fn first_match(&self, haystack: &[String]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, word) in haystack.iter().enumerate() {
+            let Some(candidates) = self.by_first.get(word.as_str()) else { continue };
+            for (tag, rest) in candidates {
+                if best.is_some_and(|b| b <= *tag) {
+                    continue;
+                }
+                if haystack.len() > i + rest.len() && haystack[i + 1..=i + rest.len()] == rest[..] {
+                    best = Some(*tag);
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether any phrase occurs in `haystack`.
+    pub fn occurs_in(&self, haystack: &[String]) -> bool {
+        self.first_match(haystack).is_some()
+    }
+}
+
 /// Whether a token is a number ("12", "1,234" is split into "1" "234", "3k" counts too).
 pub fn is_number(token: &str) -> bool {
     let digits = token.trim_end_matches(['k', 'm']);
@@ -110,6 +151,16 @@ mod tests {
         assert!(!Phrase::new("likes").occurs_in(&hay));
         assert!(!Phrase::new("unlike").occurs_in(&tokens("Like")));
         assert!(!Phrase::new("like").occurs_in(&tokens("unlike")));
+    }
+
+    #[test]
+    fn phrase_sets_find_the_first_tag() {
+        let set = PhraseSet::new([(2, Phrase::new("like")), (0, Phrase::new("remove like")), (1, Phrase::new("not interested"))]);
+        assert_eq!(set.first_match(&tokens("Remove like")), Some(0));
+        assert_eq!(set.first_match(&tokens("like")), Some(2));
+        assert_eq!(set.first_match(&tokens("I am not interested, like")), Some(1));
+        assert_eq!(set.first_match(&tokens("remove")), None);
+        assert!(!set.occurs_in(&tokens("not")));
     }
 
     #[test]
