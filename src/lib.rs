@@ -45,6 +45,7 @@ pub mod error;
 pub mod flow;
 pub mod generic;
 pub mod ledger;
+pub mod limits;
 pub mod model;
 pub mod rules;
 pub mod selector;

@@ -3,8 +3,12 @@
 //     and TaskDuration (all JavaScript on the renderer's main thread, isolated worlds included), summed over
 //     N clicks on a like button of the heavy page, with the extension minus without it, divided by N;
 //  2. load time of the heavy page (60,000 elements built during load) with and without the extension:
-//     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio.
-// Usage: node bench/browser/detection.mjs [clicks=40] [loads=10]   (after scripts/build.sh; DIGITUS_OUT honoured)
+//     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio;
+//  3. click → recorded latency: a trusted click on a like button (tests/fixtures/pages/like.html, flips 150 ms
+//     later), then an extension page polls the summary every 10 ms until the like is counted; once with the
+//     tab left open, once with the tab closed 150 ms after the click (a like that is lost is reported as such).
+// Usage: node bench/browser/detection.mjs [clicks=40] [loads=10] [latency runs=20]
+//        (after scripts/build.sh; DIGITUS_OUT honoured)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +18,8 @@ import { startServer } from "../../tests/e2e/lib/server.mjs";
 
 const clicks = Number(process.argv[2] || 40);
 const loads = Number(process.argv[3] || 10);
+const latencyRuns = Number(process.argv[4] || 20);
+const LOST_AFTER_MS = 20_000; // a like not counted within this is reported as lost
 const server = await startServer();
 const HEAVY = "https://feed.example.org/pages/heavy.html";
 
@@ -66,11 +72,49 @@ async function clickCost({ context }) {
   };
 }
 
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** Click → recorded, in ms, for `latencyRuns` likes on pages of their own; `closeAfterMs`: close the tab then. */
+async function latencies({ context }, closeAfterMs) {
+  const origin = new URL(context.serviceWorkers()[0].url()).origin;
+  const ext = await context.newPage();
+  await ext.goto(`${origin}/popup.html`);
+  const likes = () => ext.evaluate(async () => (await chrome.runtime.sendMessage({ type: "summary" })).kinds.like ?? 0);
+  const times = [];
+  let lost = 0;
+  for (let i = 0; i < latencyRuns; i++) {
+    const page = await context.newPage();
+    await page.goto(`https://latency${i}.example.org/pages/like.html?close=${closeAfterMs ?? "no"}`);
+    const before = await likes();
+    const t = Date.now();
+    await page.click("#like");
+    if (closeAfterMs !== null) {
+      await new Promise((r) => setTimeout(r, closeAfterMs));
+      await page.close();
+    }
+    let counted = false;
+    while (Date.now() - t < LOST_AFTER_MS) {
+      if ((await likes()) > before) {
+        counted = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (counted) times.push(Date.now() - t);
+    else lost++;
+    if (!page.isClosed()) await page.close();
+  }
+  await ext.close();
+  return { times, lost };
+}
+
 const plain = await launch(false);
 const extended = await launch(true);
 const [plainLoads, extendedLoads] = await loadTimes(plain, extended);
 const without = { loadMs: median(plainLoads), loadTimes: plainLoads, ...(await clickCost(plain)) };
 const withExt = { loadMs: median(extendedLoads), loadTimes: extendedLoads, ...(await clickCost(extended)) };
+const open = await latencies(extended, null);
+const closed = await latencies(extended, 150);
 await plain.close();
 await extended.close();
 await server.close();
@@ -81,3 +125,8 @@ console.log(`  without: ${without.loadTimes.map((t) => t.toFixed(0)).join(" ")}`
 console.log(`  with:    ${withExt.loadTimes.map((t) => t.toFixed(0)).join(" ")}`);
 console.log(`main-thread script time per click: without ${f(without.scriptMsPerClick)} ms, with ${f(withExt.scriptMsPerClick)} ms → sensor ≈ ${f(withExt.scriptMsPerClick - without.scriptMsPerClick)} ms`);
 console.log(`main-thread task time per click:   without ${f(without.taskMsPerClick)} ms, with ${f(withExt.taskMsPerClick)} ms → sensor ≈ ${f(withExt.taskMsPerClick - without.taskMsPerClick)} ms`);
+const latencyLine = ({ times, lost }) => times.length
+  ? `median ${quantile(times, 0.5)} ms, p95 ${quantile(times, 0.95)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}), ${lost} of ${latencyRuns} lost`
+  : `all ${latencyRuns} lost (none counted within ${LOST_AFTER_MS / 1000} s)`;
+console.log(`click → recorded, tab left open:            ${latencyLine(open)}`);
+console.log(`click → recorded, tab closed 150 ms after:  ${latencyLine(closed)}`);
