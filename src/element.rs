@@ -65,17 +65,20 @@ impl Words {
         self.strong.split(|w| w == SEPARATOR).filter(|l| !l.is_empty())
     }
 
-    /// Whether the labels hold nothing but emoji and numbers ("👍 12"): a reaction.
-    pub fn only_emoji_and_numbers(&self) -> bool {
-        let mut any_emoji = false;
+    /// Whether the labels hold nothing but an emoji and a count ("😂 3"): a reaction. A bare icon ("♡")
+    /// says too little.
+    pub fn is_emoji_and_count(&self) -> bool {
+        let (mut emoji, mut count) = (false, false);
         for w in self.strong.iter().filter(|w| *w != SEPARATOR) {
             if is_emoji(w) {
-                any_emoji = true;
-            } else if !crate::text::is_number(w) {
+                emoji = true;
+            } else if crate::text::is_number(w) {
+                count = true;
+            } else {
                 return false;
             }
         }
-        any_emoji
+        emoji && count
     }
 }
 
@@ -228,9 +231,11 @@ mod tests {
     #[test]
     fn words_keep_emoji_and_counts_apart() {
         let w = Words::of(&[Element { text: Some("👍 12".into()), ..el("button", &[]) }], true);
-        assert!(w.only_emoji_and_numbers());
+        assert!(w.is_emoji_and_count());
         let w = Words::of(&[Element { text: Some("Like 12".into()), ..el("button", &[]) }], true);
-        assert!(!w.only_emoji_and_numbers());
+        assert!(!w.is_emoji_and_count());
+        let w = Words::of(&[Element { text: Some("♡".into()), ..el("button", &[]) }], true);
+        assert!(!w.is_emoji_and_count());
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! ```
 //! The act is counted at the choice, so a tab closed or a page that navigates before the commitment
 //! loses nothing; the commitment adds nothing. A commit with no open choice (a one-step report button)
-//! counts. Changing a report's choice before committing (another "Report …" item) counts nothing extra;
+//! counts. Changing a report's choice in its dialog before committing ("Report as spam", then "Report as
+//! abuse") counts nothing extra; two report buttons outside any dialog are two reports;
 //! stars on different items are different ratings (the ledger replaces stars of the same group).
 //!
 //! Flows are kept per tab and site in the settings store, one key like the
@@ -70,8 +71,9 @@ pub fn step(open: Option<Flow>, act: &Act) -> (bool, Option<Flow>) {
             && match act.stage {
                 // The commitment of a choice made in the same form or dialog, or of one made outside any.
                 Stage::Commit => f.scope.is_none() || f.scope.as_deref() == act.scope,
-                // Another report chosen before committing; stars are replaced by the ledger instead.
-                Stage::Choice => act.kind == Kind::Report,
+                // Another report reason chosen in the dialog before committing; stars are replaced by the
+                // ledger instead, and a report chosen outside any dialog is a report of its own.
+                Stage::Choice => act.kind == Kind::Report && act.scope.is_some(),
             }
     });
     let counted = !joins;

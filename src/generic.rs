@@ -268,7 +268,7 @@ impl Generic {
         if matches!(role, Role::MenuItemCheckbox | Role::Checkbox | Role::Option) && self.tag_pickers.occurs_in(&context().strong) {
             return Some((Kind::Tag, Effect::Add));
         }
-        if words.only_emoji_and_numbers() && declares_state(&path[control]) {
+        if words.is_emoji_and_count() && declares_state(&path[control]) {
             return Some((Kind::Like, Effect::Add));
         }
         None

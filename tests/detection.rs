@@ -753,6 +753,9 @@ fn switches_radios_reactions_and_label_pickers_are_read_by_their_aria_state() {
     expect(&click(app, react("😂 3", false), react("😂 4", true)), Kind::Like, Effect::Add, "generic.like");
     expect(&click(app, react("👍 12", true), react("👍 11", false)), Kind::Like, Effect::Undo, "generic.like");
     expect(&click(app, react("👍🏽", false), react("👍🏽 1", true)), Kind::Like, Effect::Add, "generic.like");
+    // A bare icon with no word and no count says too little (a user's own rule can name it).
+    let icon = |p| in_article(with_pressed(et("button", &[("class", "x9a2")], "♡"), p));
+    nothing(&click(app, icon(false), icon(true)));
     expect(&click(app, react("👎 2", false), react("👎 3", true)), Kind::Rating, Effect::Add, "generic.rating");
     nothing(&click(app, react("😂 3", false), react("😂 3", false)));
 
@@ -844,12 +847,18 @@ fn one_act_one_count_across_menu_dialog_and_submit() {
     // A one-step report (a dialog's button with no menu before it) counts.
     w.sense(tap(page, submit_report.clone()), 900_000.0);
     assert_eq!(w.count("report"), 3);
-    // In French, a reason chosen twice as a report item before committing: one report.
+    // In French, the dialog's reason changed between two report items before committing: one report.
     let fr_item = |t: &str| vec![et("span", &[], t), e("div", &[("role", "menuitem")]), e("div", &[("role", "menu")]), body()];
+    let fr_reason = |t: &str| vec![et("div", &[("role", "radio")], t), e("div", &[("role", "radiogroup")]), e("div", &[("role", "dialog")]), body()];
     w.sense(tap(page, fr_item("Signaler")), 1_900_000.0);
-    w.sense(tap(page, fr_item("Signaler comme spam")), 1_901_000.0);
+    w.sense(tap(page, fr_reason("Signaler comme spam")), 1_901_000.0);
+    w.sense(tap(page, fr_reason("Signaler un abus")), 1_902_000.0);
     w.sense(tap(page, vec![et("button", &[], "Signaler"), e("div", &[("role", "dialog")]), body()]), 1_905_000.0);
     assert_eq!(w.count("report"), 4);
+    // Two report buttons outside any dialog are two reports.
+    w.sense(tap(page, fr_item("Signaler")), 2_500_000.0);
+    w.sense(tap(page, in_article(et("button", &[("class", "menu-item")], "Report"))), 2_501_000.0);
+    assert_eq!(w.count("report"), 6);
 
     // Stars then submit: one rating, the last star's value.
     let shop = "https://shop.example.com/p/9";
