@@ -3,8 +3,9 @@
 //!
 //! ```text
 //!  path: [clicked node, …, control, …ancestors…, body]          (the sensor's chain, nearest first)
-//!          └── Reading ──┬─ words   labels people read (aria-label, title, alt, test ids, short text;
-//!                        │          emoji and counts kept as their own tokens) + weak words (id, class)
+//!          └── reading ──┬─ words   labels people read (aria-label, title, alt, test ids, short text;
+//!                        │          emoji and counts kept as their own tokens) + weak words (id, class,
+//!                        │          the id aria-labelledby names)
 //!                        ├─ role    native or ARIA: button, link (navigates?), radio, switch, tab, …
 //!                        ├─ state   aria-pressed/checked/selected, "on" classes, `checked`
 //!                        ├─ value   the number a star or score carries ("4 stars", value="4")
@@ -37,7 +38,7 @@ impl Words {
     }
 
     fn add(&mut self, el: &Element, with_text: bool) {
-        for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value", "data-labelledby-text"] {
+        for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"] {
             if let Some(v) = el.attr(attr) {
                 self.strong.extend(tokens(v));
                 self.strong.push(SEPARATOR.into());
@@ -47,7 +48,8 @@ impl Words {
             self.strong.extend(tokens(t));
             self.strong.push(SEPARATOR.into());
         }
-        for attr in ["id", "name", "class", "data-action", "data-test", "data-qa"] {
+        // Identifiers: weak words. `aria-labelledby` names the label's id ("rating-label"), not its text.
+        for attr in ["id", "name", "class", "data-action", "data-test", "data-qa", "aria-labelledby"] {
             if let Some(v) = el.attr(attr) {
                 self.weak.extend(tokens(v));
                 self.weak.push(SEPARATOR.into());
