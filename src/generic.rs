@@ -185,7 +185,10 @@ impl Generic {
     /// `None` when it is not labour.
     pub fn judge(&self, path: &[Element], after: Option<&[Element]>) -> Option<GenericMatch> {
         let control = self.control_index(path)?;
-        if (0..=control).any(|i| self.never.matches(&path[i..])) || path[..=control].iter().any(is_read_only) {
+        // A display, not a control: the control itself read-only, disabled or an image, or inside a read-only
+        // group (the stars of an average). Icons inside a button (`svg role=img`) are fine.
+        let read_only_group = path[control + 1..].iter().take(3).any(|e| e.attr("aria-readonly") == Some("true") || e.attr("aria-disabled") == Some("true"));
+        if (0..=control).any(|i| self.never.matches(&path[i..])) || is_read_only(&path[control]) || read_only_group {
             return None;
         }
         let el = &path[control];

@@ -813,6 +813,9 @@ fn look_alikes_count_nothing() {
         assert!(judge(&o).is_empty(), "{:?} counted as {:?}", path[0], judge(&o));
         assert!(judge(&at_once(page, path.clone())).is_empty(), "{:?} counted at once", path[0]);
     }
+    // An icon inside a button is no display: an svg labelled "Like" with role=img.
+    let icon = |label: &str| vec![e("svg", &[("role", "img"), ("aria-label", label)]), e("div", &[("role", "button")]), e("section", &[]), body()];
+    expect(&click(page, icon("Like"), icon("Unlike")), Kind::Like, Effect::Add, "generic.like");
     // The same words on real controls still count: a toggle that also shows who ("Like, 12 people") and a star.
     expect(&click(page, in_article(with_pressed(et("button", &[], "Like · 12 people"), false)), in_article(with_pressed(et("button", &[], "Like · 13 people"), true))), Kind::Like, Effect::Add, "generic.like");
     expect(&tap(page, vec![e("input", &[("type", "radio"), ("name", "rating"), ("value", "4"), ("aria-label", "4 out of 5")]), e("fieldset", &[]), body()]), Kind::Rating, Effect::Add, "generic.rating");
