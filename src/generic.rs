@@ -193,7 +193,10 @@ impl Generic {
         }
         let el = &path[control];
         let role = Role::of(el);
-        if role == Role::Tab {
+        // Tabs switch views; a control that only opens a menu, picker or dialog ("Add reaction", "More")
+        // is not the act itself, unless it toggles a state of its own.
+        let opens_popup = el.attr("aria-haspopup").is_some_and(|v| v != "false") && !declares_state(el);
+        if role == Role::Tab || opens_popup {
             return None;
         }
         // A link that goes somewhere ("Star Wars", "Heart of Darkness", "/likes") is navigation: its visible

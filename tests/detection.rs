@@ -797,6 +797,9 @@ fn look_alikes_count_nothing() {
         vec![et("button", &[("id", "accept-all")], "Accept all"), e("div", &[("id", "cookie-banner")]), body()],
         vec![et("button", &[], "Tout accepter"), e("div", &[("class", "consent-dialog")]), body()],
         vec![e("div", &[("role", "switch"), ("aria-checked", "false"), ("aria-label", "Personalised ads")]), e("section", &[("id", "gdpr-vendors")]), body()],
+        // openers of pickers and dialogs: the act is what is chosen in them
+        in_article(with(et("button", &[("aria-label", "Add reaction")], "🙂"), "aria-haspopup", "menu")),
+        in_article(with(et("button", &[], "Report"), "aria-haspopup", "dialog")),
         // share, follow, subscribe, repost
         in_article(et("button", &[], "Republier")),
         in_article(et("button", &[], "Repost")),
