@@ -100,6 +100,7 @@ export const CASES = [
   { name: "generic: report (en, fr), not interested (en, es), thumbs up", url: BLOG, steps: [{ click: "#g-report" }, { click: "#g-report-fr" }, { click: "#g-not-interested" }, { click: "#g-no-me-interesa" }, { click: "#g-thumbs-up" }, { expect: { report: 2, feedback: 2, rating: 1 } }] },
   { name: "generic: radio stars by label replace, role=radio stars replace, helpful yes", url: BLOG, steps: [{ click: "label[for=g-r3]" }, { expect: { rating: 1 } }, { click: "label[for=g-r5]" }, nothing, { click: "#g-star-2" }, { expect: { rating: 1 } }, { click: "#g-star-4" }, nothing, { click: "#g-helpful-yes" }, { expect: { rating: 1 } }] },
   { name: "generic: tag editor, comment with hashtags", url: BLOG, steps: [{ type: ["#g-tags", "baking"] }, { press: ["#g-tags", "Enter"] }, { expect: { tag: 1 } }, { type: ["#g-comment-text", "Lovely crumb #baking #bread"] }, { click: "#g-comment-send" }, { expect: { review: 1, tag: 2 } }] },
+  { name: "generic: a ♥ icon button with an obfuscated class (a heart is read as a word: issue 10's judge)", url: BLOG, steps: [{ click: "#g-icon-x9" }, { expect: { like: 1 } }] },
   { name: "generic: a double click on a stateless Like counts once", url: BLOG, steps: [{ dblclick: "#g-plain-like" }, { expect: { like: 1 } }] },
   { name: "generic trap: scripted clicks and dispatched events", url: BLOG, steps: [{ script: "window.scriptedLike()" }, nothing] },
 
@@ -114,7 +115,7 @@ export const CASES = [
 
   // Known limits, measured in the precision/recall table but not asserted (reported as todo): each says
   // what a user does and what Digitus should count, and the reason it does not yet.
-  { name: "known limit: a word-less icon button (♥ with an obfuscated class) is missed", url: BLOG, known: "no label, title, text or class word to read: needs a site rule", steps: [{ click: "#g-icon-x9" }, { expect: { like: 1 } }] },
+
   { name: "known limit: a reply sent with Enter from a contenteditable box is missed", url: BLOG, known: "the sensor reports submits of forms and composer buttons, not Enter in a rich-text box", steps: [{ type: ["#g-quick-reply", "Thanks for this"] }, { press: ["#g-quick-reply", "Enter"] }, { expect: { review: 1 } }] },
   { name: "known limit: reddit downvote on an upvoted post leaves the like counted", url: `${REDDIT}?sort=new`, known: "the page releases the other arrow, but only the clicked control is read again", steps: [{ click: "shreddit-post#t3_def >>> button[upvote]" }, { expect: { like: 1 } }, { click: "shreddit-post#t3_def >>> button[downvote]" }, { expect: { like: -1, rating: 1 } }] },
 ];
