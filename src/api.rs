@@ -383,13 +383,18 @@ impl Core {
             return ignored("submitted with nobody acting on the form");
         }
         cap_text(&mut obs);
-        let labours = self.classifier.classify(&obs);
+        let judgement = self.classifier.judge(&obs);
+        // One act, one count: a commitment that follows its choice in this tab and site counts nothing more.
+        // Decided once per act id, so the settling report of a held act gets the same answer.
+        let flow_key = format!("{} {site}", tab.map_or_else(|| "?".to_string(), |t| t.to_string()));
+        let (labours, absorbed) = crate::flow::settle(store, &flow_key, &obs.id, obs.time, &judgement).await?;
+        let not_labour = if absorbed > 0 { "already counted at its choice" } else { "not labour" };
         if obs.after_pending {
             if store.contains_event(&obs.id).await? {
                 return Ok(vec![Outcome::AlreadyRecorded { id: obs.id }]); // a late retry of a settled act
             }
             if labours.is_empty() {
-                return ignored("not labour");
+                return ignored(not_labour);
             }
             if !self.rate.admit(tab, &obs.id, obs.time) {
                 return ignored("faster than a person");
@@ -413,7 +418,7 @@ impl Core {
             }
         }
         if labours.is_empty() {
-            return ignored("not labour");
+            return ignored(not_labour);
         }
         if !self.rate.admit(tab, &obs.id, obs.time) {
             return ignored("faster than a person");
