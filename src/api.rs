@@ -80,6 +80,57 @@ pub enum Request {
     CaptchaWatch,
 }
 
+impl Request {
+    /// What a content script may send: what sensing needs, and nothing that reads or changes history or
+    /// settings. A compromised renderer holds our content script's powers, so this is all it has.
+    pub fn is_for_content_scripts(&self) -> bool {
+        matches!(self, Request::Sense { .. } | Request::Captcha { .. } | Request::CaptchaWatch)
+    }
+
+    /// The message's `type`, for refusals.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Sense { .. } => "sense",
+            Request::Summary => "summary",
+            Request::Vocabulary => "vocabulary",
+            Request::Events { .. } => "events",
+            Request::Recent { .. } => "recent",
+            Request::Settings => "settings",
+            Request::SetSettings { .. } => "set_settings",
+            Request::Status => "status",
+            Request::ForgetSite { .. } => "forget_site",
+            Request::DeleteEverything { .. } => "delete_everything",
+            Request::ApplyRetention { .. } => "apply_retention",
+            Request::SetRetention { .. } => "set_retention",
+            Request::Captcha { .. } => "captcha",
+            Request::CaptchaWatch => "captcha_watch",
+        }
+    }
+}
+
+/// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
+/// (no `cancels`, rules or reasons that would tell whether an item was liked before). The browser glue
+/// passes every answer to a content script through this.
+pub fn content_script_answer(answer: serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let own = |o: &Value| {
+        let mut out = serde_json::Map::new();
+        for key in ["outcome", "id"] {
+            if let Some(v) = o.get(key) {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        Value::Object(out)
+    };
+    if let Some(outcomes) = answer.get("outcomes").and_then(Value::as_array) {
+        return json!({ "outcomes": outcomes.iter().map(own).collect::<Vec<_>>() });
+    }
+    if let Some(state) = answer.get("captcha") {
+        return json!({ "captcha": state });
+    }
+    answer
+}
+
 /// Who sent a message, as the browser (not the message) says.
 #[derive(Debug, Clone, Default)]
 pub struct Sender {
@@ -183,17 +234,26 @@ pub struct Core {
     /// The last storage failure (full quota) while recording, shown by the popup and options page until a
     /// write succeeds again.
     pub storage_error: Option<String>,
+    /// Keys items with this install's secret (see `keys`).
+    pub item_keys: crate::keys::ItemKeys,
 }
 
 impl Core {
+    /// The core for a store, making the install's item secret from the operating system's randomness the
+    /// first time (native programs and tests; the browser passes its own with [`Core::load_with_entropy`]).
     pub async fn load<S: Store>(store: &S) -> Result<Core> {
+        Core::load_with_entropy(store, crate::keys::os_entropy).await
+    }
+
+    pub async fn load_with_entropy<S: Store>(store: &S, entropy: impl FnOnce() -> [u8; 32]) -> Result<Core> {
+        let item_keys = crate::keys::ItemKeys::load_or_create(store, entropy).await?;
         let settings: Settings = match store.setting("settings").await? {
             Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
             None => Settings::default(),
         };
         // A local rule file that stopped compiling must not stop recording with the bundled rules.
         let local = settings.local_rules().unwrap_or_default();
-        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings, storage_error: None })
+        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings, storage_error: None, item_keys })
     }
 
     pub async fn handle<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
@@ -209,6 +269,9 @@ impl Core {
         frame: &SenderFrame,
         request: Request,
     ) -> Result<serde_json::Value> {
+        if sender.content_script && !request.is_for_content_scripts() {
+            return Err(Error::Forbidden(format!("content scripts may only report what they sense, not ask for {}", request.name())));
+        }
         let json = match request {
             Request::Sense { mut observation } => {
                 if !sender.content_script {
@@ -216,6 +279,10 @@ impl Core {
                 }
                 validate(&observation)?;
                 observation.top_url = sender.tab_url.clone();
+                // The frame's address as the browser says (`sender.url`), not as the message claims.
+                if let Some(url) = &frame.url {
+                    observation.url.clone_from(url);
+                }
                 let result = self.sense(store, sender, &observation).await;
                 let outcomes = self.note_storage(result)?;
                 serde_json::json!({ "outcomes": outcomes })
@@ -259,7 +326,9 @@ impl Core {
                 let Some(site) = typed_site(&site) else {
                     return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
                 };
-                serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site })
+                let forgotten = store.forget_site(&site).await?;
+                captcha::forget(store, Some(&site)).await?; // open CAPTCHA sessions on that site too
+                serde_json::json!({ "forgotten": forgotten, "site": site })
             }
             Request::DeleteEverything { confirm } => {
                 if confirm != DELETE_CONFIRMATION {
@@ -268,6 +337,7 @@ impl Core {
                     )));
                 }
                 store.delete_everything().await?;
+                captcha::forget(store, None).await?; // and every open CAPTCHA session
                 serde_json::json!({ "deleted": true })
             }
             Request::ApplyRetention { now } => {
@@ -326,7 +396,8 @@ impl Core {
         if let Some(reason) = self.not_recorded(sender, &crate::site::site_of(tab_url)) {
             return Ok(captcha::Reply::Ignored { reason });
         }
-        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url };
+        let page_key = self.item_keys.key(&format!("captcha-page|{}", tab_url.split('#').next().unwrap_or(tab_url)));
+        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url, page_key };
         captcha::observe(store, captcha::Rules::bundled(), &origin, sighting).await
     }
 
@@ -362,13 +433,16 @@ impl Core {
 
     async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
         let site = Classifier::site(obs);
-        if let Some(reason) = self.not_recorded(sender, &site) {
+        // A site paused by the user is paused with every frame in it, whatever site a frame is from.
+        let top_site = obs.top_url.as_deref().map(crate::site::site_of);
+        if let Some(reason) = self.not_recorded(sender, &site).or_else(|| top_site.and_then(|t| self.not_recorded(sender, &t))) {
             return Ok(vec![Outcome::Ignored { reason }]);
         }
-        let labours = self.classifier.classify(obs);
+        let mut labours = self.classifier.classify(obs);
         if labours.is_empty() {
             return Ok(vec![Outcome::Ignored { reason: "not labour" }]);
         }
+        ledger::key_items(&self.item_keys, &mut labours);
         ledger::record(store, &site, obs, labours).await
     }
 }
@@ -402,10 +476,10 @@ fn validate(obs: &Observation) -> Result<()> {
     if obs.id.is_empty() || obs.id.len() > 100 {
         return bad("id must be 1 to 100 characters");
     }
-    if !obs.time.is_finite() || obs.time <= 0.0 {
-        return bad("time must be a positive number of ms");
+    if !crate::limits::time_ok(obs.time) {
+        return bad("time must be ms between 1970 and the year 5000");
     }
-    if obs.tz.abs() > 18 * 60 {
+    if !crate::limits::tz_ok(i64::from(obs.tz)) {
         return bad("tz must be within ±18 hours");
     }
     if obs.path.is_empty() || obs.path.len() > 64 {

@@ -48,6 +48,14 @@ fn event_id(obs: &Observation, n: usize) -> String {
     if n == 0 { obs.id.clone() } else { format!("{}#{n}", obs.id) }
 }
 
+/// Replaces each labour's item material (from the classifier) by its keyed hash, so no stored key can be
+/// tested against guessed URLs or item ids (see `keys`).
+pub fn key_items(keys: &crate::keys::ItemKeys, labours: &mut [Labour]) {
+    for labour in labours {
+        labour.item = keys.key(&labour.item);
+    }
+}
+
 /// Records every labour found in an observation.
 pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours: Vec<Labour>) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::with_capacity(labours.len());
@@ -89,6 +97,14 @@ pub async fn record_captcha<S: Store>(store: &S, event: Event, detail: CaptchaDe
 
 /// Applies one event against the item it touches and commits it.
 pub async fn record_event<S: Store>(store: &S, mut event: Event, replaceable: bool) -> Result<Outcome> {
+    // Within the limits the importer enforces, so that every recorded event can be restored from a backup.
+    if !crate::limits::site_ok(&event.site) {
+        return Ok(Outcome::Ignored { reason: "not a site" });
+    }
+    if !crate::limits::time_ok(event.time) {
+        return Ok(Outcome::Ignored { reason: "time out of range" });
+    }
+    crate::limits::clamp_event(&mut event);
     let standing = match &event.item {
         Some(key) => store.item(key).await?,
         None => None,

@@ -149,12 +149,31 @@ fn a_changed_rating_replaces_the_first_one() {
 #[test]
 fn the_site_is_the_top_page_registrable_domain_given_by_the_browser() {
     let mut w = World::new();
-    // The frame claims another URL; the browser's tab URL decides the site.
+    // The top page's URL comes from the browser, never from the message.
     let mut o = like("1", T0, false, true);
-    o.url = "https://embed.widgets.example/frame".into();
+    o.url = "about:blank".into(); // a frame the page made itself belongs to the page
     o.top_url = Some("https://evil.example/".into()); // ignored: overwritten from the sender
     w.sense_as(&tab("https://m.youtube.com/watch?v=1"), o);
     assert_eq!(w.summary().sites.keys().collect::<Vec<_>>(), ["youtube.com"]);
+}
+
+#[test]
+fn a_frame_of_another_site_is_judged_as_that_site_never_with_the_top_sites_rules() {
+    let mut w = World::new();
+    // An ad frame on YouTube whose button looks like YouTube's like button: YouTube's rules do not apply
+    // to it, and whatever it is counts for the ad's own site, never for youtube.com.
+    let mut o = like("ad1", T0, false, true);
+    o.url = "https://ads.adnetwork.example/frame.html".into();
+    w.sense_as(&tab("https://www.youtube.com/watch?v=1"), o);
+    assert!(!w.summary().sites.contains_key("youtube.com"), "{:?}", w.summary().sites);
+    // Paused on the top site: nothing from any frame in it.
+    let settings = Settings { paused_sites: ["youtube.com".to_string()].into(), ..Settings::default() };
+    block_on(w.core.handle(&w.store, &page(), Request::SetSettings { settings })).unwrap();
+    let before = w.summary();
+    let mut o = like("ad2", T0 + 10_000.0, false, true);
+    o.url = "https://ads.adnetwork.example/frame.html".into();
+    w.sense_as(&tab("https://www.youtube.com/watch?v=1"), o);
+    assert_eq!(w.summary(), before);
 }
 
 #[test]
@@ -218,7 +237,8 @@ fn malformed_requests_are_refused_with_a_reason_and_change_nothing() {
     let err = block_on(w.core.handle(&w.store, &page(), Request::Sense { observation: like("6", T0, false, true) })).unwrap_err();
     assert!(err.to_string().contains("only content scripts"));
     let err = block_on(w.core.handle(&w.store, &tab("https://a.com/"), Request::SetSettings { settings: Settings::default() })).unwrap_err();
-    assert!(err.to_string().contains("cannot change settings"));
+    assert!(err.to_string().contains("content scripts may only report"), "{err}");
+    assert_eq!(err.code(), "forbidden");
     assert_eq!(w.summary(), before);
 }
 
