@@ -539,8 +539,40 @@ pub async fn import<S: crate::store::Store>(
     Ok(report)
 }
 
+/// How much of the profile a backup carries besides the events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The default: no install id (it would link backups to one browser) and no paused sites (they say
+    /// which sites the user cares to hide).
+    #[default]
+    Shareable,
+    /// Everything, when the user asks for a full backup.
+    Full,
+}
+
+impl Scope {
+    /// The install id as written in the header (empty unless full).
+    pub fn install_id<'a>(self, install_id: &'a str) -> &'a str {
+        match self {
+            Scope::Full => install_id,
+            Scope::Shareable => "",
+        }
+    }
+
+    /// The settings as written in the file (paused sites dropped unless full).
+    pub fn settings(self, settings: Option<Value>) -> Option<Value> {
+        match (self, settings) {
+            (Scope::Shareable, Some(Value::Object(mut map))) => {
+                map.remove("paused_sites");
+                Some(Value::Object(map))
+            }
+            (_, settings) => settings,
+        }
+    }
+}
+
 /// Exports a whole store to one string (native use and tests; the extension streams pages instead).
-pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install_id: &str) -> crate::Result<String> {
+pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install_id: &str, scope: Scope) -> crate::Result<String> {
     let mut w = Writer::new();
     let mut body = String::new();
     let mut after: Option<String> = None;
@@ -556,5 +588,6 @@ pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install
         Some(json) => Some(serde_json::from_str::<Value>(&json)?),
         None => None,
     };
-    Ok(format!("{}{}{}", w.head(exported_at, install_id, settings.as_ref())?, body, w.tail()))
+    let settings = scope.settings(settings);
+    Ok(format!("{}{}{}", w.head(exported_at, scope.install_id(install_id), settings.as_ref())?, body, w.tail()))
 }

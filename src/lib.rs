@@ -31,6 +31,7 @@ pub mod backup;
 pub mod classify;
 pub mod data;
 pub mod error;
+pub mod fuzz;
 pub mod generic;
 pub mod keys;
 pub mod ledger;

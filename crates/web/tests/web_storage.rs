@@ -140,7 +140,7 @@ async fn a_version_1_database_opens_with_every_record_kept() {
     assert_same(&idb, &reference, "after forgetting a site").await;
     let other = MemoryStore::new();
     history(&other, "new", 200, 0x9abc_def1).await;
-    let text = backup::export(&other, T0, "other").await.unwrap();
+    let text = backup::export(&other, T0, "other", backup::Scope::Full).await.unwrap();
     let parsed = Backup::parse(text).unwrap();
     backup::import(&idb, &parsed, 64, |_, _| {}).await.unwrap();
     backup::import(&reference, &parsed, 64, |_, _| {}).await.unwrap();
