@@ -196,6 +196,9 @@
     const text = boxes.map((b) => b.value ?? b.innerText ?? "").join(" ");
     if (!text.trim()) return;
     const started = boxes.map((b) => typingSince.get(b)).filter(Boolean);
+    // The submit event of form.requestSubmit() is trusted although a script sent it: only text the user
+    // typed (trusted input events) is their review.
+    if (!started.length) return;
     const extra = { text: textStats(text) };
     if (started.length) extra.duration_ms = Date.now() - Math.min(...started);
     observe(event, "submit", extra);
