@@ -552,7 +552,7 @@ pub enum Scope {
 
 impl Scope {
     /// The install id as written in the header (empty unless full).
-    pub fn install_id<'a>(self, install_id: &'a str) -> &'a str {
+    pub fn install_id(self, install_id: &str) -> &str {
         match self {
             Scope::Full => install_id,
             Scope::Shareable => "",

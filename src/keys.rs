@@ -76,7 +76,8 @@ fn from_hex(hex: &str) -> Option<[u8; 32]> {
 }
 
 /// Entropy for native programs (tests, the research tool): the operating system's random keys that seed
-/// `std`'s hash maps, stretched with SHA-256. The browser build passes `crypto.getRandomValues` instead.
+/// `std`'s hash maps, stretched with SHA-256. On wasm32-unknown-unknown `std` has no randomness, so the
+/// browser build never uses this: it passes `crypto.getRandomValues` (`Core::load_with_entropy`).
 pub fn os_entropy() -> [u8; 32] {
     use sha2::Digest;
     use std::hash::{BuildHasher, Hasher};
