@@ -31,6 +31,11 @@
 //! page's response fields) and their own judge: `captcha` keeps a session per tab and provider (in the
 //! settings store, so it survives worker stops) and records each solve through `ledger::record_captcha`.
 //!
+//! Trust (docs/threat-model.md): content scripts may only report (`api::Request::audience`) and hear back
+//! their own ids; item keys are keyed with a per-install secret (`keys`); one definition of an event's
+//! limits (`limits`) is used by the recorder (clamp) and the importer (refuse); `fuzz` holds the harnesses
+//! that the cargo-fuzz targets and the bounded native runs share.
+//!
 //! The sensors only describe elements; every judgement (is it labour, of which kind, does it undo an
 //! earlier one) happens here, so rules and heuristics are tested natively, without a browser. Errors are
 //! one enum (`Error`) with a machine-readable `code()` that crosses to JavaScript beside the sentence.
