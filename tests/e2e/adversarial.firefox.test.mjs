@@ -64,9 +64,11 @@ test("Firefox adversarial: a hostile page's scripted acts and an ad frame count 
     assert.ok(!e.rule.startsWith("youtube"), JSON.stringify(e));
   }
   // The control: a trusted click on the page's own like button counts for youtube.com.
+  // (The hostile script's own clicks flipped the button; it starts from "not liked" for the control.)
+  await driver.executeScript("document.getElementById('yt-like').setAttribute('aria-pressed', 'false')");
   const start = await ff.summary();
   await driver.findElement(By.css("#yt-like")).click();
-  const liked = await eventually(() => ff.summary(), (s) => (s.sites["youtube.com"]?.like ?? 0) === (start.sites["youtube.com"]?.like ?? 0) + 1);
+  const liked = await eventually(() => ff.summary(), (s) => (s.sites["youtube.com"]?.like ?? 0) === (start.sites["youtube.com"]?.like ?? 0) + 1, { timeout: 20_000 });
   assert.equal(liked.sites["youtube.com"]?.like ?? 0, (start.sites["youtube.com"]?.like ?? 0) + 1);
 });
 
