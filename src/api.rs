@@ -90,6 +90,35 @@ pub enum Request {
     TabClosed { tab: i64 },
 }
 
+/// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
+/// (no `cancels`, rules or reasons that would tell whether an item was liked before). The browser glue
+/// passes every answer to a content script through this.
+pub fn content_script_answer(answer: serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let own = |o: &Value| {
+        let mut out = serde_json::Map::new();
+        for key in ["outcome", "id"] {
+            if let Some(v) = o.get(key) {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        Value::Object(out)
+    };
+    if let Some(outcomes) = answer.get("outcomes").and_then(Value::as_array) {
+        // `settle_at` (when a held act will be settled) tells nothing of the history; the background's
+        // alarm needs it.
+        let mut out = json!({ "outcomes": outcomes.iter().map(own).collect::<Vec<_>>() });
+        if let Some(at) = answer.get("settle_at").filter(|v| !v.is_null()) {
+            out["settle_at"] = at.clone();
+        }
+        return out;
+    }
+    if let Some(state) = answer.get("captcha") {
+        return json!({ "captcha": state });
+    }
+    answer
+}
+
 /// Who sent a message, as the browser (not the message) says.
 #[derive(Debug, Clone, Default)]
 pub struct Sender {
@@ -198,10 +227,19 @@ pub struct Core {
     /// When the earliest provisional act is due (a cache of the store's list, so that messages while none
     /// is held read nothing more).
     pub next_settle: Option<f64>,
+    /// Keys items with this install's secret (see `keys`).
+    pub item_keys: crate::keys::ItemKeys,
 }
 
 impl Core {
+    /// The core for a store, making the install's item secret from the operating system's randomness the
+    /// first time (native programs and tests; the browser passes its own with [`Core::load_with_entropy`]).
     pub async fn load<S: Store>(store: &S) -> Result<Core> {
+        Core::load_with_entropy(store, crate::keys::os_entropy).await
+    }
+
+    pub async fn load_with_entropy<S: Store>(store: &S, entropy: impl FnOnce() -> [u8; 32]) -> Result<Core> {
+        let item_keys = crate::keys::ItemKeys::load_or_create(store, entropy).await?;
         let settings: Settings = match store.setting("settings").await? {
             Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
             None => Settings::default(),
@@ -215,6 +253,7 @@ impl Core {
             storage_error: None,
             rate: RateLimit::default(),
             next_settle,
+            item_keys,
         })
     }
 
@@ -281,6 +320,10 @@ impl Core {
     ) -> Result<serde_json::Value> {
         validate(&observation)?;
         observation.top_url = sender.tab_url.clone();
+        // The frame's address as the browser says (`sender.url`), not as the message claims.
+        if let Some(url) = &frame.url {
+            observation.url.clone_from(url);
+        }
         let result = self.sense(store, sender, frame.tab_id, observation).await;
         let outcomes = self.note_storage(result)?;
         Ok(serde_json::json!({ "outcomes": outcomes, "settle_at": self.next_settle }))
@@ -337,7 +380,8 @@ impl Core {
         if let Some(reason) = self.not_recorded(sender, &crate::site::site_of(tab_url)) {
             return Ok(captcha::Reply::Ignored { reason });
         }
-        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url };
+        let page_key = self.item_keys.key(&format!("captcha-page|{}", tab_url.split('#').next().unwrap_or(tab_url)));
+        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url, page_key };
         captcha::observe(store, captcha::Rules::bundled(), &origin, sighting).await
     }
 
@@ -376,7 +420,9 @@ impl Core {
     async fn sense<S: Store>(&mut self, store: &S, sender: &Sender, tab: Option<i64>, mut obs: Observation) -> Result<Vec<Outcome>> {
         let ignored = |reason| Ok(vec![Outcome::Ignored { reason }]);
         let site = Classifier::site(&obs);
-        if let Some(reason) = self.not_recorded(sender, &site) {
+        // A site paused by the user is paused with every frame in it, whatever site a frame is from.
+        let top_site = obs.top_url.as_deref().map(crate::site::site_of);
+        if let Some(reason) = self.not_recorded(sender, &site).or_else(|| top_site.and_then(|t| self.not_recorded(sender, &t))) {
             return ignored(reason);
         }
         if !person_submitted(&obs) {
@@ -387,7 +433,9 @@ impl Core {
         // One act, one count: a commitment that follows its choice in this tab and site counts nothing more.
         // Decided once per act id, so the settling report of a held act gets the same answer.
         let flow_key = format!("{} {site}", tab.map_or_else(|| "?".to_string(), |t| t.to_string()));
-        let (labours, absorbed) = crate::flow::settle(store, &flow_key, &obs.id, obs.time, &judgement).await?;
+        let (mut labours, absorbed) = crate::flow::settle(store, &flow_key, &obs.id, obs.time, &judgement).await?;
+        // Item keys are keyed with this install's secret before anything is held or recorded.
+        ledger::key_items(&self.item_keys, &mut labours);
         let not_labour = if absorbed > 0 { "already counted at its choice" } else { "not labour" };
         if obs.after_pending {
             if store.contains_event(&obs.id).await? {
@@ -434,7 +482,7 @@ pub enum Audience {
     ContentScripts,
     /// Extension pages only (popup, options, dashboard): reading and managing the history.
     Pages,
-    /// Either.
+    /// Either (no request today: reads are for pages only, see `audience`).
     Anyone,
 }
 
@@ -454,7 +502,14 @@ impl Request {
     pub fn audience(&self) -> Audience {
         match self {
             Request::Sense { .. } | Request::Captcha { .. } | Request::CaptchaWatch => Audience::ContentScripts,
-            Request::Status
+            // Reading the history or the settings is for extension pages only: a content script may be a
+            // compromised renderer (docs/threat-model.md).
+            Request::Summary
+            | Request::Vocabulary
+            | Request::Events { .. }
+            | Request::Recent { .. }
+            | Request::Settings
+            | Request::Status
             | Request::SetSettings { .. }
             | Request::ForgetSite { .. }
             | Request::DeleteEverything { .. }
@@ -462,9 +517,6 @@ impl Request {
             | Request::SetRetention { .. }
             | Request::Settle { .. }
             | Request::TabClosed { .. } => Audience::Pages,
-            Request::Summary | Request::Vocabulary | Request::Events { .. } | Request::Recent { .. } | Request::Settings => {
-                Audience::Anyone
-            }
         }
     }
 }
@@ -488,7 +540,12 @@ async fn forget_site<S: Store>(store: &S, typed: &str) -> Result<serde_json::Val
     let Some(site) = typed_site(typed) else {
         return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
     };
-    Ok(serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site }))
+    let forgotten = store.forget_site(&site).await?;
+    // Open CAPTCHA sessions, held acts and open flows on that site too.
+    captcha::forget(store, Some(&site)).await?;
+    ledger::forget_provisional(store, Some(&site)).await?;
+    crate::flow::forget(store, Some(&site)).await?;
+    Ok(serde_json::json!({ "forgotten": forgotten, "site": site }))
 }
 
 async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_json::Value> {
@@ -496,6 +553,10 @@ async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_j
         return Err(Error::BadInput(format!("delete_everything needs confirm: \"{DELETE_CONFIRMATION}\" (ask the user first)")));
     }
     store.delete_everything().await?;
+    // And every open CAPTCHA session, held act and open flow.
+    captcha::forget(store, None).await?;
+    ledger::forget_provisional(store, None).await?;
+    crate::flow::forget(store, None).await?;
     Ok(serde_json::json!({ "deleted": true }))
 }
 
@@ -550,10 +611,10 @@ fn validate(obs: &Observation) -> Result<()> {
     if obs.id.is_empty() || obs.id.len() > 100 {
         return bad("id must be 1 to 100 characters");
     }
-    if !obs.time.is_finite() || obs.time <= 0.0 {
-        return bad("time must be a positive number of ms");
+    if !crate::limits::time_ok(obs.time) {
+        return bad("time must be ms between 1970 and the year 5000");
     }
-    if obs.tz.abs() > 18 * 60 {
+    if !crate::limits::tz_ok(i64::from(obs.tz)) {
         return bad("tz must be within ±18 hours");
     }
     if obs.path.is_empty() || obs.path.len() > 64 {

@@ -87,9 +87,17 @@ impl Classifier {
         &self.rules
     }
 
-    /// The site an observation belongs to: the top-level page's registrable domain.
+    /// The site an observation belongs to: the registrable domain of the frame it happened in. A frame
+    /// from another site than the top page (an ad, an embedded player) is judged as its own site, never
+    /// with the top site's rules; frames without an address of their own (`about:blank`, `about:srcdoc`)
+    /// belong to the page that made them.
     pub fn site(obs: &Observation) -> String {
-        site_of(obs.top_url.as_deref().unwrap_or(&obs.url))
+        let top = obs.top_url.as_deref().unwrap_or(&obs.url);
+        if obs.url.is_empty() || obs.url.starts_with("about:") {
+            site_of(top)
+        } else {
+            site_of(&obs.url)
+        }
     }
 
     /// The labour found in an observation (see [`Classifier::judge`]).

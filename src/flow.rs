@@ -97,6 +97,19 @@ async fn load<S: Store>(store: &S) -> Result<BTreeMap<String, Flow>> {
     }
 }
 
+/// Forgets the open flows on `site` (or every one), when the user forgets a site or deletes everything.
+pub async fn forget<S: Store>(store: &S, site: Option<&str>) -> Result<usize> {
+    let mut flows = load(store).await?;
+    let before = flows.len();
+    // Keys are "<tab> <site>:<kind>".
+    let site_of_key = |key: &str| key.split_once(' ').map(|(_, rest)| rest.rsplit_once(':').map_or(rest, |(s, _)| s).to_string());
+    flows.retain(|key, _| site.is_some_and(|s| site_of_key(key).as_deref() != Some(s)));
+    if flows.len() != before {
+        store.put_setting(FLOWS_KEY, &serde_json::to_string(&flows)?).await?;
+    }
+    Ok(before - flows.len())
+}
+
 /// Splits a judgement's labour into what counts and what joins an open flow (and is therefore already
 /// counted), and keeps the flows of `tab`. Touches the store only for reports and ratings.
 pub async fn settle<S: Store>(store: &S, tab: &str, id: &str, time: f64, judgement: &Judgement) -> Result<(Vec<Labour>, usize)> {

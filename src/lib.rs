@@ -36,6 +36,10 @@
 //! Judgement reads a control once (`element`: words, role, state, value, group); every site gets the
 //! `generic` judgement, site `rules` (through `classify`) claim or veto it, and `flow` counts an act that
 //! spans a menu, a dialog and a submit once (per tab, in the settings store).
+//! Trust (docs/threat-model.md): content scripts may only report (`api::Request::audience`) and hear back
+//! their own ids; item keys are keyed with a per-install secret (`keys`); one definition of an event's
+//! limits (`limits`) is used by the recorder (clamp) and the importer (refuse); `fuzz` holds the harnesses
+//! that the cargo-fuzz targets and the bounded native runs share.
 //!
 //! The sensors only describe elements; every judgement (is it labour, of which kind, does it undo an
 //! earlier one) happens here, so rules and heuristics are tested natively, without a browser. Errors are
@@ -49,7 +53,9 @@ pub mod data;
 pub mod element;
 pub mod error;
 pub mod flow;
+pub mod fuzz;
 pub mod generic;
+pub mod keys;
 pub mod ledger;
 pub mod limits;
 pub mod model;

@@ -171,7 +171,7 @@ async fn upgrade_keeps_every_record(old_schema: impl Fn(&str) -> rexie::RexieBui
     assert_same(&idb, &reference, "after forgetting a site").await;
     let other = MemoryStore::new();
     history(&other, "new", 200, 0x9abc_def1).await;
-    let text = backup::export(&other, T0, "other").await.unwrap();
+    let text = backup::export(&other, T0, "other", backup::Scope::Full).await.unwrap();
     let parsed = Backup::parse(text).unwrap();
     backup::import(&idb, &parsed, 64, |_, _| {}).await.unwrap();
     backup::import(&reference, &parsed, 64, |_, _| {}).await.unwrap();
@@ -194,10 +194,10 @@ async fn merges_retention_and_delete_match_the_reference_store() {
     history(&reference, "a", 300, 42).await;
     assert_same(&idb, &reference, "recorded").await;
     let b = MemoryStore::new();
-    let shared = backup::export(&reference, T0, "a").await.unwrap();
+    let shared = backup::export(&reference, T0, "a", backup::Scope::Full).await.unwrap();
     backup::import(&b, &Backup::parse(shared).unwrap(), 1_000, |_, _| {}).await.unwrap();
     history(&b, "b", 300, 7).await;
-    let parsed = Backup::parse(backup::export(&b, T0, "b").await.unwrap()).unwrap();
+    let parsed = Backup::parse(backup::export(&b, T0, "b", backup::Scope::Full).await.unwrap()).unwrap();
     for round in 0..2 {
         let mut last = (0, 0);
         let r1 = backup::import(&idb, &parsed, 100, |d, t| last = (d, t)).await.unwrap();
