@@ -31,8 +31,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install -q wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 
-# wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser.
-apt_need binaryen chromium
+# wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser; rsvg-convert (librsvg2-bin)
+# renders the icons from their SVG sources.
+apt_need binaryen chromium librsvg2-bin
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"

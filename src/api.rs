@@ -22,6 +22,7 @@
 //! {type: "timeline", from?, to?, tz?, unit?: "day"|"week"|"month", site?}
 //!                                         → {unit, from, to, buckets: [{start, kinds, total}], summary, sites} (pages)
 //! {type: "valuation_data"}                → {version, currencies, countries, figures, platforms}  (pages)
+//! {type: "site_of", url}                  → {site, paused}   the site a page counts under ("" if none) (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -114,6 +115,8 @@ pub enum Request {
     },
     /// The valuation data (currencies, countries, figures) for the settings and dashboard pages.
     ValuationData,
+    /// The site (registrable domain) a URL counts under, and whether it is paused (the popup's pause button).
+    SiteOf { url: String },
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -370,7 +373,9 @@ impl Core {
                 }
                 serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?
             }
-            Request::Value { .. } | Request::Timeline { .. } | Request::ValuationData if sender.content_script => {
+            Request::Value { .. } | Request::Timeline { .. } | Request::ValuationData | Request::SiteOf { .. }
+                if sender.content_script =>
+            {
                 return Err(Error::Forbidden("pages cannot read the history".into()));
             }
             Request::Value { from, to, tz, site, currency, wage } => {
@@ -381,6 +386,11 @@ impl Core {
                 serde_json::to_value(crate::valuation::timeline(&store.rollups().await?, &Period { from, to, tz }, unit, site.as_deref())?)?
             }
             Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
+            Request::SiteOf { url } => {
+                let web = url.starts_with("https://") || url.starts_with("http://");
+                let site = if web && url.len() <= 4096 { crate::site::site_of(&url) } else { String::new() };
+                serde_json::json!({ "site": site, "paused": !site.is_empty() && self.settings.is_paused(&site) })
+            }
         };
         Ok(json)
     }

@@ -291,3 +291,16 @@ fn a_broken_valuation_file_is_refused_with_the_reason() {
     assert!(why(swap("\"currency\": \"MGA\",", "\"currency\": \"XXX\",")).to_string().contains("XXX"));
     assert!(why(swap("\"unit\": \"per hour\"", "\"unit\": \"per fortnight\"")).to_string().contains("per fortnight"));
 }
+
+#[test]
+fn site_of_names_the_registrable_domain_and_its_pause() {
+    let store = MemoryStore::default();
+    let mut core = block_on(Core::load(&store)).unwrap();
+    core.settings.paused_sites.insert("news.ycombinator.com".into());
+    let hn = ask(&mut core, &store, &page(), json!({"type": "site_of", "url": "https://news.ycombinator.com/item?id=1"})).unwrap();
+    assert_eq!(hn, json!({"site": "ycombinator.com", "paused": true}));
+    let yt = ask(&mut core, &store, &page(), json!({"type": "site_of", "url": "https://m.youtube.com/watch"})).unwrap();
+    assert_eq!(yt, json!({"site": "youtube.com", "paused": false}));
+    let own = ask(&mut core, &store, &page(), json!({"type": "site_of", "url": "chrome-extension://abc/popup.html"})).unwrap();
+    assert_eq!(own["site"], "");
+}
