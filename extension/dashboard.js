@@ -215,6 +215,7 @@ function renderSites(summary) {
     .map(([site, kinds]) => ({ site, kinds, total: Object.values(kinds).reduce((a, b) => a + b, 0) }))
     .sort((a, b) => b.total - a.total || a.site.localeCompare(b.site));
   $("no-sites").hidden = sites.length > 0;
+  $("by-site").querySelector(".chart-pair").hidden = sites.length === 0;
   const top = sites.slice(0, 12);
   drawChart(
     "sites-chart",
@@ -235,6 +236,7 @@ function renderSites(summary) {
 function renderObjects(captcha) {
   const objects = Object.entries(captcha.by_object).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   $("no-objects").hidden = objects.length > 0;
+  $("captcha-objects").querySelector(".chart-pair").hidden = objects.length === 0;
   drawChart(
     "objects-chart",
     {
