@@ -41,7 +41,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$want_test" = "--test" ]; then
-  apt_need chromium-driver firefox-esr
+  # firefox-esr-l10n-fr: the French language pack, for the French end-to-end tests in Firefox.
+  apt_need chromium-driver firefox-esr firefox-esr-l10n-fr
   if ! command -v geckodriver >/dev/null || [ "$(geckodriver --version | awk 'NR==1{print $2}')" != "0.37.1" ]; then
     log "cargo install geckodriver 0.37.1 (a few minutes, once)"
     cargo install -q geckodriver --version 0.37.1 --force
