@@ -362,6 +362,10 @@ $("filters").addEventListener("submit", (e) => e.preventDefault());
 $("save-image").addEventListener("click", saveImage);
 for (const radio of document.querySelectorAll('input[name="unit"]')) radio.addEventListener("change", () => render().catch(fail));
 matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => render().catch(fail));
+const asked = new URLSearchParams(location.search).get("period");
+if (asked && [...$("period").options].some((o) => o.value === asked)) $("period").value = asked;
 if (location.hash === "#worth") $("worth").focus();
 settings = await ask({ type: "settings" });
 await Promise.all([render(), renderWeek()]).catch(fail);
+// Read by bench/browser/dashboard.mjs: time from navigation to the whole first render.
+performance.mark("digitus-first-render");
