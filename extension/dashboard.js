@@ -338,13 +338,17 @@ async function render() {
   renderSites(tl.summary);
   renderObjects(tl.summary.captcha);
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
+  return { tl, value, thisWeek: $("period").value === "week" && !site && unit() === "day" };
 }
 
 /** This week, whatever the filters: the founding contrast and the share card. */
-async function renderWeek() {
+async function renderWeek(shown) {
   const week = startOfWeek();
   const range = { from: +week, to: +addDays(week, 7), tz: tzNow() };
-  const [tl, value] = await Promise.all([ask({ type: "timeline", ...range, unit: "day" }), ask({ type: "value", ...range })]);
+  // The default view is this week: reuse its answers rather than ask twice.
+  const [tl, value] = shown?.thisWeek
+    ? [shown.tl, shown.value]
+    : await Promise.all([ask({ type: "timeline", ...range, unit: "day" }), ask({ type: "value", ...range })]);
   renderContrast(tl, value);
   drawCard(tl, value, week);
 }
@@ -366,6 +370,7 @@ const asked = new URLSearchParams(location.search).get("period");
 if (asked && [...$("period").options].some((o) => o.value === asked)) $("period").value = asked;
 if (location.hash === "#worth") $("worth").focus();
 settings = await ask({ type: "settings" });
-await Promise.all([render(), renderWeek()]).catch(fail);
+const defaultView = $("period").value === "week";
+await (defaultView ? render().then(renderWeek) : Promise.all([render(), renderWeek()])).catch(fail);
 // Read by bench/browser/dashboard.mjs: time from navigation to the whole first render.
 performance.mark("digitus-first-render");

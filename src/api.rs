@@ -379,11 +379,17 @@ impl Core {
                 return Err(Error::Forbidden("pages cannot read the history".into()));
             }
             Request::Value { from, to, tz, site, currency, wage } => {
-                let query = crate::valuation::query(&self.settings, Period { from, to, tz }, site, currency, wage)?;
-                serde_json::to_value(crate::valuation::Valuation::bundled().value(&store.rollups().await?, &query)?)?
+                let period = Period { from, to, tz };
+                period.check()?;
+                let query = crate::valuation::query(&self.settings, period, site, currency, wage)?;
+                let rollups = rollups_of_period(store, &period).await?;
+                serde_json::to_value(crate::valuation::Valuation::bundled().value(&rollups, &query)?)?
             }
             Request::Timeline { from, to, tz, unit, site } => {
-                serde_json::to_value(crate::valuation::timeline(&store.rollups().await?, &Period { from, to, tz }, unit, site.as_deref())?)?
+                let period = Period { from, to, tz };
+                period.check()?;
+                let rollups = rollups_of_period(store, &period).await?;
+                serde_json::to_value(crate::valuation::timeline(&rollups, &period, unit, site.as_deref())?)?
             }
             Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
             Request::SiteOf { url } => {
@@ -453,6 +459,12 @@ impl Core {
         }
         ledger::record(store, &site, obs, labours).await
     }
+}
+
+/// The rollups a period's answer needs (a day-key range read, not every rollup).
+async fn rollups_of_period<S: Store>(store: &S, period: &Period) -> Result<Vec<crate::store::Rollup>> {
+    let (from, to) = period.day_range();
+    store.rollups_between(from.as_deref(), to.as_deref()).await
 }
 
 /// The retention setting (days kept; `None`: everything), from meta.

@@ -352,6 +352,13 @@ pub trait Store {
     /// Writes the event, applies the deltas and updates the item, all or nothing.
     async fn commit(&self, commit: Commit) -> Result<()>;
     async fn rollups(&self) -> Result<Vec<Rollup>>;
+    /// The rollups of the days `from..=to` (`YYYY-MM-DD`, either end open), for answers about a period;
+    /// stores whose keys are ordered by day (IndexedDB) read only that range.
+    async fn rollups_between(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<Rollup>> {
+        let mut rows = self.rollups().await?;
+        rows.retain(|r| from.is_none_or(|f| r.bucket.day.as_str() >= f) && to.is_none_or(|t| r.bucket.day.as_str() <= t));
+        Ok(rows)
+    }
     /// Events in id order, strictly after `after`, at most `limit` of them (for export and research).
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>>;
     async fn count_events(&self) -> Result<u64>;

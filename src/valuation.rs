@@ -390,6 +390,12 @@ impl Period {
         self.from.is_none_or(|f| start >= f) && self.to.is_none_or(|t| start < t)
     }
 
+    /// The rollup days that may hold labour of the period (a day of margin each side for the offset; `holds`
+    /// then decides), to read no more rollups than needed.
+    pub fn day_range(&self) -> (Option<String>, Option<String>) {
+        (self.from.map(|f| day_of(f - DAY_MS, 0)), self.to.map(|t| day_of(t + DAY_MS, 0)))
+    }
+
     /// The period's ends: as asked, or else the first and last recorded days (`None` with no data).
     fn bounds<'a>(&self, days: impl Iterator<Item = &'a str> + Clone) -> (Option<f64>, Option<f64>) {
         let from = self.from.or_else(|| days.clone().min().and_then(|d| self.day_start(d)));
