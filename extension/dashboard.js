@@ -121,6 +121,16 @@ function statusText(status) {
   return t(`status_${status}`);
 }
 
+/** A figure's label in the page's language: the data file's French label, or the pages' own words for the
+ * figures an answer makes (your wage, your seconds, your days, an exchange rate). */
+function parameterLabel(p) {
+  const [group, name] = p.id.split(".");
+  if (group === "days") return t("param_days", p.label.replace(/^Days you were active on (.*) in this period$/, "$1"));
+  if (group === "rate") return t("param_rate", t(`currency_${name}`));
+  if (["wage.own", "time.measured", "time.modelled", "share.labour_own"].includes(p.id)) return t(`param_${group}_${name}`);
+  return document.documentElement.lang === "fr" && p.label_fr ? p.label_fr : p.label;
+}
+
 function parameterRow(p, currency) {
   const value = p.currency && !["per EUR"].includes(p.unit) ? `${number(p.value, { maximumSignificantDigits: 6 })} ${p.currency}` : number(p.value, { maximumSignificantDigits: 6 });
   const unit = t(`unit_${p.unit.replaceAll(" ", "_")}`) || p.unit;
@@ -130,7 +140,7 @@ function parameterRow(p, currency) {
   return el(
     "tr",
     { "data-parameter": p.id },
-    el("th", { scope: "row", text: p.label }),
+    el("th", { scope: "row", text: parameterLabel(p) }),
     el("td", { text: `${value} ${unit}`.trim() }),
     el("td", { text: p.year }),
     el("td", { text: p.region }),

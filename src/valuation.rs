@@ -114,6 +114,9 @@ impl Unit {
 pub struct Figure {
     pub id: String,
     pub label: String,
+    /// The label in French (pages show the one of the browser's language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
     pub value: f64,
     pub unit: Unit,
     pub currency: Option<String>,
@@ -410,6 +413,8 @@ impl Period {
 pub struct Parameter {
     pub id: String,
     pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
     pub value: f64,
     pub unit: String,
     pub currency: Option<String>,
@@ -428,6 +433,7 @@ impl From<&Figure> for Parameter {
         Parameter {
             id: f.id.clone(),
             label: f.label.clone(),
+            label_fr: f.label_fr.clone(),
             value: f.value,
             unit: f.unit.name().to_string(),
             currency: f.currency.clone(),
@@ -447,6 +453,7 @@ impl Parameter {
         Parameter {
             id: id.into(),
             label: label.into(),
+            label_fr: None,
             value,
             unit: unit.into(),
             currency: currency.map(str::to_string),
@@ -856,6 +863,7 @@ impl Valuation {
             out.push(Parameter {
                 id: format!("rate.{code}"),
                 label: format!("{} per euro", c.name),
+                label_fr: None,
                 value: c.per_eur,
                 unit: "per EUR".into(),
                 currency: Some(code.clone()),

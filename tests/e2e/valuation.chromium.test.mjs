@@ -160,10 +160,31 @@ async function language(lang) {
       close(twice.methods[1].high, 2 * once.methods[1].high, "doubled wage");
       const refused = await browser.ask({ type: "value", currency: "XYZ" });
       assert.equal(refused.code, "bad_input");
-      // The badge can be turned off.
+      // "Pause on this site" in the popup acts on the active tab (here the like page, brought to front;
+      // the popup tab reloads behind it, as the real popup opens over the page).
+      await page.goto("https://news.example.net/pages/like.html");
+      await page.bringToFront();
+      await popup.reload();
+      await popup.waitForSelector("#here:not([hidden])");
+      assert.match(await popup.textContent("#pause-here"), /example\.net/);
+      await popup.click("#pause-here");
+      await eventually(() => browser.ask({ type: "settings" }), (s) => s.paused_sites.includes("example.net"));
+      await popup.waitForFunction(() => document.getElementById("pause-here").getAttribute("aria-pressed") === "true");
+      await page.click("#like");
+      await page.waitForTimeout(1500);
+      assert.equal((await browser.summary()).events, 2, "nothing counted on a paused site");
+      await popup.click("#pause-here");
+      await eventually(() => browser.ask({ type: "settings" }), (s) => s.paused_sites.length === 0);
+      await page.reload();
+      await page.click("#like");
+      assert.equal((await eventually(browser.summary, (s) => s.events >= 3)).events, 3, "counted again once resumed");
+      // The toolbar badge shows today's count, and can be turned off.
+      const badge = () => popup.evaluate(() => chrome.action.getBadgeText({}));
+      assert.equal(await eventually(badge, (text) => text === "3"), "3");
       await options.uncheck("#show-badge");
       await options.click("#save-valuation");
       await eventually(() => browser.ask({ type: "settings" }), (s) => s.hide_badge === true);
+      assert.equal(await eventually(badge, (text) => text === ""), "");
     }
   } finally {
     await browser.close();
