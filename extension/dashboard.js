@@ -5,7 +5,7 @@
 //   filters (period, site, unit) ──▶ {type: "timeline"} + {type: "value"}   (rollups only, in the core)
 //                                      └─▶ stats, method cards, charts (vendor/chart.umd.min.js) + tables
 //   this week ─────────────────────▶ {type: "value"} + {type: "timeline"}  ──▶ contrast table, share card
-import { ask, KINDS, localise, t } from "./i18n.js";
+import { ask, coreVocabulary, localise, t } from "./i18n.js";
 import {
   addDays, date, dayKey, duration, money, moneyRange, number, parseDay, startOfDay, startOfMonth, startOfWeek, tzNow,
 } from "./format.js";
@@ -19,6 +19,7 @@ const COLORS = {
 const METHODS = ["market", "wage", "revenue"];
 const charts = {};
 let settings;
+let KINDS = [];
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -221,9 +222,7 @@ function renderTimeline(tl) {
 }
 
 function renderSites(summary) {
-  const sites = Object.entries(summary.sites)
-    .map(([site, kinds]) => ({ site, kinds, total: Object.values(kinds).reduce((a, b) => a + b, 0) }))
-    .sort((a, b) => b.total - a.total || a.site.localeCompare(b.site));
+  const sites = summary.top_sites.map(({ name, count }) => ({ site: name, kinds: summary.sites[name], total: count }));
   $("no-sites").hidden = sites.length > 0;
   $("by-site").querySelector(".chart-pair").hidden = sites.length === 0;
   const top = sites.slice(0, 12);
@@ -244,7 +243,7 @@ function renderSites(summary) {
 }
 
 function renderObjects(captcha) {
-  const objects = Object.entries(captcha.by_object).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const objects = captcha.top_objects.map(({ name, count }) => [name, count]);
   $("no-objects").hidden = objects.length > 0;
   $("captcha-objects").querySelector(".chart-pair").hidden = objects.length === 0;
   drawChart(
@@ -379,7 +378,7 @@ matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => rend
 const asked = new URLSearchParams(location.search).get("period");
 if (asked && [...$("period").options].some((o) => o.value === asked)) $("period").value = asked;
 if (location.hash === "#worth") $("worth").focus();
-settings = await ask({ type: "settings" });
+[settings, { kinds: KINDS }] = await Promise.all([ask({ type: "settings" }), coreVocabulary()]);
 const defaultView = $("period").value === "week";
 await (defaultView ? render().then(renderWeek) : Promise.all([render(), renderWeek()])).catch(fail);
 // Read by bench/browser/dashboard.mjs: time from navigation to the whole first render.

@@ -1,6 +1,6 @@
 // Popup: today and this week per kind, this week's value by the preferred method, pause on this site,
 // and links to the dashboard and settings. Every number comes from the core's rollups.
-import { ask, KINDS, localise, t } from "./i18n.js";
+import { ask, coreVocabulary, localise, t } from "./i18n.js";
 import { dayKey, money, moneyRange, number, startOfDay, startOfWeek, tzNow, duration } from "./format.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -22,19 +22,17 @@ function renderCaptcha(captcha) {
   line.querySelector(".solves").textContent = number(captcha.solves);
   line.querySelector(".labels").textContent = number(captcha.labels);
   line.querySelector(".seconds").textContent = duration(captcha.seconds);
-  const top = Object.entries(captcha.by_object)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, 3)
-    .map(([object, n]) => `${object} (${number(n)})`);
+  const top = captcha.top_objects.slice(0, 3).map(({ name, count }) => `${name} (${number(count)})`);
   line.querySelector(".objects").textContent = top.length ? t("captchaObjects", top.join(", ")) : "";
 }
 
 async function renderCounts(settings) {
   const week = startOfWeek();
   const tz = tzNow();
-  const [timeline, value] = await Promise.all([
+  const [timeline, value, { kinds: KINDS }] = await Promise.all([
     ask({ type: "timeline", from: +week, tz, unit: "day" }),
     ask({ type: "value", from: +week, tz }),
+    coreVocabulary(),
   ]);
   const today = timeline.buckets.find((b) => b.start === dayKey(startOfDay())) ?? { kinds: {}, total: 0 };
   const weekSummary = timeline.summary;
@@ -60,10 +58,7 @@ async function renderCounts(settings) {
   $("value-method").textContent = t("methodShort", t(`method_${method.id}`));
   $("paid").textContent = money(value.paid, value.currency);
   renderCaptcha(weekSummary.captcha);
-  const sites = Object.entries(weekSummary.sites)
-    .map(([site, counts]) => [site, Object.values(counts).reduce((a, b) => a + b, 0)])
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5);
+  const sites = weekSummary.top_sites.slice(0, 5).map(({ name, count }) => [name, count]);
   $("no-sites").hidden = sites.length > 0;
   $("sites").replaceChildren(
     ...sites.map(([site, n]) => {

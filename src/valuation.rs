@@ -1001,3 +1001,39 @@ impl Valuation {
         })
     }
 }
+
+/// The rollups a period's answer needs (a day-key range read, not every rollup).
+async fn rollups_of_period<S: crate::store::Store>(store: &S, period: &Period) -> Result<Vec<Rollup>> {
+    let (from, to) = period.day_range();
+    store.rollups_between(from.as_deref(), to.as_deref()).await
+}
+
+/// `{type: "value"}`: the settings fill what the request leaves out.
+pub async fn answer_value<S: crate::store::Store>(
+    store: &S,
+    settings: &crate::api::Settings,
+    period: Period,
+    site: Option<String>,
+    currency: Option<String>,
+    wage: Option<Money>,
+) -> Result<serde_json::Value> {
+    period.check()?;
+    let query = query(settings, period, site, currency, wage)?;
+    let rollups = rollups_of_period(store, &period).await?;
+    Ok(serde_json::to_value(Valuation::bundled().value(&rollups, &query)?)?)
+}
+
+/// `{type: "timeline"}`.
+pub async fn answer_timeline<S: crate::store::Store>(store: &S, period: Period, unit: TimeUnit, site: Option<&str>) -> Result<serde_json::Value> {
+    period.check()?;
+    let rollups = rollups_of_period(store, &period).await?;
+    Ok(serde_json::to_value(timeline(&rollups, &period, unit, site)?)?)
+}
+
+/// `{type: "site_of", url}`: the site a page's labour counts under ("" for pages that are not web sites)
+/// and whether it is paused.
+pub fn answer_site_of(settings: &crate::api::Settings, url: &str) -> serde_json::Value {
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    let site = if web && url.len() <= 4096 { crate::site::site_of(url) } else { String::new() };
+    serde_json::json!({ "site": site, "paused": !site.is_empty() && settings.is_paused(&site) })
+}
