@@ -23,6 +23,13 @@
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
 //! {type: "captcha_watch"}                 content scripts: what to watch in this frame (data/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
+//! {type: "value", from?, to?, tz?, site?, currency?, wage?: {amount, currency}}
+//!                                         → {currency, from, to, methods: [{id, low, high, formula, parameters}],
+//!                                            events, seconds, seconds_measured, paid: 0, contrasts}  (pages)
+//! {type: "timeline", from?, to?, tz?, unit?: "day"|"week"|"month", site?}
+//!                                         → {unit, from, to, buckets: [{start, kinds, total}], summary, sites} (pages)
+//! {type: "valuation_data"}                → {version, currencies, countries, figures, platforms}  (pages)
+//! {type: "site_of", url}                  → {site, paused}   the site a page counts under ("" if none) (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -36,6 +43,7 @@ use crate::model::{Action, Event, Observation};
 use crate::rules::{load_file, Rule};
 use crate::store::Store;
 use crate::summary::Summary;
+use crate::valuation::Period;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -88,6 +96,41 @@ pub enum Request {
     Settle { now: f64 },
     /// A tab was closed: its provisional acts will get no second report (extension only).
     TabClosed { tab: i64 },
+    /// What the labour of a period is worth, by the three methods (see `valuation`).
+    Value {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        /// The page's offset from UTC in minutes (−`Date.getTimezoneOffset()`), for local days.
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        site: Option<String>,
+        /// The answer's currency; else the settings'.
+        #[serde(default)]
+        currency: Option<String>,
+        /// An hourly wage for this answer only, instead of the settings'.
+        #[serde(default)]
+        wage: Option<crate::valuation::Money>,
+    },
+    /// Counts per day, week or month and kind, and the period's summary (the dashboard's charts).
+    Timeline {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        unit: crate::valuation::TimeUnit,
+        #[serde(default)]
+        site: Option<String>,
+    },
+    /// The valuation data (currencies, countries, figures) for the settings and dashboard pages.
+    ValuationData,
+    /// The site (registrable domain) a URL counts under, and whether it is paused (the popup's pause button).
+    SiteOf { url: String },
 }
 
 /// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
@@ -185,6 +228,19 @@ pub struct Settings {
     pub record_private: bool,
     /// The user's own rule file (same format as `data/rules/sites/*.json`), or empty.
     pub local_rules: String,
+    /// Valuation: the country whose minimum wage and revenue region apply (`data/valuation.json`); `None`:
+    /// France.
+    pub country: Option<String>,
+    /// Valuation: the currency values are shown in; `None`: the country's.
+    pub currency: Option<String>,
+    /// Valuation: the wage the wage method uses.
+    pub wage: crate::valuation::WageChoice,
+    /// Valuation: the method the popup shows.
+    pub preferred_method: crate::valuation::Method,
+    /// Valuation: share of platform revenue credited to users' labour (0–1); `None`: the data's range.
+    pub labour_share: Option<f64>,
+    /// Hide today's count on the toolbar badge.
+    pub hide_badge: bool,
 }
 
 /// What a page must send to delete everything: the API refuses without it.
@@ -193,6 +249,18 @@ pub const DELETE_CONFIRMATION: &str = "delete everything";
 pub const MIN_RETENTION_DAYS: u32 = 7;
 
 impl Settings {
+    /// The country of the valuation settings (France unless chosen).
+    pub fn country(&self) -> &str {
+        self.country.as_deref().unwrap_or("FR")
+    }
+
+    /// The currency values are shown in: the chosen one, else the country's.
+    pub fn currency(&self) -> String {
+        self.currency.clone().unwrap_or_else(|| {
+            crate::valuation::Valuation::bundled().country(self.country()).map_or("EUR".into(), |c| c.currency.clone())
+        })
+    }
+
     pub fn local_rules(&self) -> Result<Vec<Rule>> {
         if self.local_rules.trim().is_empty() {
             return Ok(Vec::new());
@@ -306,6 +374,14 @@ impl Core {
             Request::SetRetention { days, now } => self.set_retention(store, days, now).await?,
             Request::Captcha { observation } => serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?,
             Request::CaptchaWatch => serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?,
+            Request::Value { from, to, tz, site, currency, wage } => {
+                crate::valuation::answer_value(store, &self.settings, Period { from, to, tz }, site, currency, wage).await?
+            }
+            Request::Timeline { from, to, tz, unit, site } => {
+                crate::valuation::answer_timeline(store, Period { from, to, tz }, unit, site.as_deref()).await?
+            }
+            Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
+            Request::SiteOf { url } => crate::valuation::answer_site_of(&self.settings, &url),
         };
         Ok(json)
     }
@@ -339,6 +415,12 @@ impl Core {
 
     async fn set_settings<S: Store>(&mut self, store: &S, settings: Settings) -> Result<serde_json::Value> {
         let local = settings.local_rules()?;
+        crate::valuation::Valuation::bundled().check_settings(
+            settings.country.as_deref(),
+            settings.currency.as_deref(),
+            &settings.wage,
+            settings.labour_share,
+        )?;
         let settings = settings.normalised();
         store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
         self.classifier = Classifier::default().with_local_rules(local);
@@ -516,7 +598,11 @@ impl Request {
             | Request::ApplyRetention { .. }
             | Request::SetRetention { .. }
             | Request::Settle { .. }
-            | Request::TabClosed { .. } => Audience::Pages,
+            | Request::TabClosed { .. }
+            | Request::Value { .. }
+            | Request::Timeline { .. }
+            | Request::ValuationData
+            | Request::SiteOf { .. } => Audience::Pages,
         }
     }
 }

@@ -66,6 +66,7 @@ pub mod site;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod valuation;
 pub mod time;
 
 pub use error::{Error, Result};

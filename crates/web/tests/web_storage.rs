@@ -243,3 +243,22 @@ async fn an_import_never_overwrites_a_stored_event() {
     idb.close();
     let _ = Rexie::delete(&name).await;
 }
+
+#[wasm_bindgen_test]
+async fn rollups_between_days_read_the_same_rows_as_the_reference_store() {
+    let name = fresh_name("rollups-between");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let reference = MemoryStore::default();
+    history(&idb, "h", 120, 7).await;
+    history(&reference, "h", 120, 7).await;
+    let days: Vec<String> = reference.rollups().await.unwrap().into_iter().map(|r| r.bucket.day).collect();
+    let (first, last) = (days.iter().min().unwrap().clone(), days.iter().max().unwrap().clone());
+    let middle = days[days.len() / 2].clone();
+    for (from, to) in [(None, None), (Some(first.as_str()), None), (None, Some(middle.as_str())), (Some(middle.as_str()), Some(middle.as_str())), (Some(middle.as_str()), Some(last.as_str()))] {
+        let key = |rows: Vec<digitus::store::Rollup>| rows.into_iter().map(|r| (r.bucket, r.totals)).collect::<std::collections::BTreeMap<_, _>>();
+        let read = key(idb.rollups_between(from, to).await.unwrap());
+        assert_eq!(read, key(reference.rollups_between(from, to).await.unwrap()), "{from:?}..={to:?}");
+        assert!(!read.is_empty(), "{from:?}..={to:?} holds rows");
+    }
+    idb.close();
+}
