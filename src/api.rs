@@ -16,6 +16,11 @@
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
 //! {type: "captcha_watch"}                 content scripts: what to watch in this frame (data/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
+//! {type: "join_study", study, consent: true} → {study, participant}   (pages; study: the file, object or text)
+//! {type: "leave_study"}                   → {left: id|null}   forgets the participant id; export stops (pages)
+//! {type: "study"}                         → {study: Study|null, participant}   (pages)
+//! {type: "research_preview"}              → {study, participant, tables: [{name, path, fields, rows}]}   (pages)
+//! {type: "research_export"}               → {study, participant, files: {"datapackage.json": "…", "<table>.csv": "…"}}   (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -74,6 +79,20 @@ pub enum Request {
     Captcha { observation: crate::captcha::Sighting },
     /// A content script asks which provider its frame belongs to and what to watch there.
     CaptchaWatch,
+    /// Joins a research study (`research`): `study` is the study file (object or text); `consent` must be true.
+    JoinStudy {
+        study: serde_json::Value,
+        #[serde(default)]
+        consent: bool,
+    },
+    /// Leaves the study: forgets the participant id; nothing more can be exported for it.
+    LeaveStudy,
+    /// The study joined, if any.
+    Study,
+    /// The exact rows a study export would hold.
+    ResearchPreview,
+    /// The study export's files (a Frictionless Data Package).
+    ResearchExport,
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -259,6 +278,7 @@ impl Core {
                     )));
                 }
                 store.delete_everything().await?;
+                crate::research::forget(store).await?;
                 serde_json::json!({ "deleted": true })
             }
             Request::ApplyRetention { now } => {
@@ -293,6 +313,20 @@ impl Core {
                 }
                 serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?
             }
+            Request::JoinStudy { .. }
+            | Request::LeaveStudy
+            | Request::Study
+            | Request::ResearchPreview
+            | Request::ResearchExport
+                if sender.content_script =>
+            {
+                return Err(Error::Forbidden("only extension pages take part in studies".into()));
+            }
+            Request::JoinStudy { study, consent } => crate::research::join(store, &study, consent).await?,
+            Request::LeaveStudy => crate::research::leave(store).await?,
+            Request::Study => crate::research::status(store).await?,
+            Request::ResearchPreview => crate::research::preview(store).await?,
+            Request::ResearchExport => crate::research::export(store).await?,
             Request::CaptchaWatch => {
                 if !sender.content_script {
                     return Err(Error::Forbidden("only content scripts ask what to watch".into()));

@@ -34,6 +34,7 @@ pub mod error;
 pub mod generic;
 pub mod ledger;
 pub mod model;
+pub mod research;
 pub mod rules;
 pub mod selector;
 pub mod site;
