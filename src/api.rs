@@ -19,6 +19,7 @@
 //! {type: "join_study", study, consent: true} → {study, participant}   (pages; study: the file, object or text)
 //! {type: "leave_study"}                   → {left: id|null}   forgets the participant id; export stops (pages)
 //! {type: "study"}                         → {study: Study|null, participant}   (pages)
+//! {type: "check_study", study}            → {study}: the file as parsed, or the problem named (pages)
 //! {type: "research_preview"}              → {study, participant, tables: [{name, path, fields, rows}]}   (pages)
 //! {type: "research_export"}               → {study, participant, files: {"datapackage.json": "…", "<table>.csv": "…"}}   (pages)
 //! ```
@@ -89,6 +90,8 @@ pub enum Request {
     LeaveStudy,
     /// The study joined, if any.
     Study,
+    /// Parses a study file without joining (the study page shows its consent text first).
+    CheckStudy { study: serde_json::Value },
     /// The exact rows a study export would hold.
     ResearchPreview,
     /// The study export's files (a Frictionless Data Package).
@@ -316,6 +319,7 @@ impl Core {
             Request::JoinStudy { .. }
             | Request::LeaveStudy
             | Request::Study
+            | Request::CheckStudy { .. }
             | Request::ResearchPreview
             | Request::ResearchExport
                 if sender.content_script =>
@@ -325,6 +329,7 @@ impl Core {
             Request::JoinStudy { study, consent } => crate::research::join(store, &study, consent).await?,
             Request::LeaveStudy => crate::research::leave(store).await?,
             Request::Study => crate::research::status(store).await?,
+            Request::CheckStudy { study } => crate::research::check(&study)?,
             Request::ResearchPreview => crate::research::preview(store).await?,
             Request::ResearchExport => crate::research::export(store).await?,
             Request::CaptchaWatch => {

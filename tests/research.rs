@@ -135,10 +135,14 @@ fn joining_needs_consent_and_content_scripts_are_refused() {
         json!({"type": "research_preview"}),
         json!({"type": "research_export"}),
         json!({"type": "study"}),
+        json!({"type": "check_study", "study": study}),
     ] {
         assert_eq!(world.ask_as(&content_script(), message).unwrap_err().code(), "forbidden");
     }
     assert_eq!(world.ask(json!({"type": "study"})).unwrap()["study"], Value::Null);
+    assert_eq!(world.ask(json!({"type": "check_study", "study": study})).unwrap()["study"]["id"], "casilli-micro-labour-2027");
+    assert!(world.ask(json!({"type": "check_study", "study": "{\"format\": 1}"})).unwrap_err().to_string().contains("format is 1"));
+    assert_eq!(world.ask(json!({"type": "study"})).unwrap()["study"], Value::Null, "checking joins nothing");
     assert!(world.ask(json!({"type": "research_preview"})).unwrap_err().to_string().contains("not in a study"));
     // The file as text works as well as the object.
     let joined = world.ask(json!({"type": "join_study", "study": sample_study(), "consent": true})).unwrap();

@@ -109,13 +109,23 @@ async fn enrolled<S: Store>(store: &S) -> Result<Enrolment> {
     enrolment(store).await?.ok_or_else(|| Error::BadInput("not in a study: join one first (join_study)".into()))
 }
 
+/// A study given as a JSON object or as the file's text.
+fn study_of(study: &Value) -> Result<Study> {
+    match study {
+        Value::String(text) => Study::parse(text),
+        value => Study::from_value(value),
+    }
+}
+
+/// `{type: "check_study", study}`: the study as parsed (the page shows its consent before joining).
+pub fn check(study: &Value) -> Result<Value> {
+    Ok(json!({ "study": study_of(study)? }))
+}
+
 /// `{type: "join_study", study, consent: true}`: `study` is the file as a JSON object or as its text.
 /// Joining the study one is already in changes nothing; joining another asks to leave the first.
 pub async fn join<S: Store>(store: &S, study: &Value, consent: bool) -> Result<Value> {
-    let study = match study {
-        Value::String(text) => Study::parse(text)?,
-        value => Study::from_value(value)?,
-    };
+    let study = study_of(study)?;
     if !consent {
         return Err(Error::BadInput("join_study needs consent: true, once the participant has read and accepted the consent text".into()));
     }
