@@ -95,12 +95,15 @@ globalThis.__digitusTransport = async (message) => {
   setTimeout(refresh, 0);
   return answer;
 };
-// Counts show only once the sensor listens, so no early click goes unseen.
-await new Promise((resolve, reject) => {
-  const sensor = document.createElement("script");
-  sensor.src = "/sensor.js";
-  sensor.onload = resolve;
-  sensor.onerror = () => reject(new Error("sensor.js did not load"));
-  document.head.append(sensor);
-});
+// The extension's content scripts, in the manifest's order (plumbing first). Counts show only once the
+// sensor listens, so no early click goes unseen.
+for (const src of ["/common.js", "/sensor.js"]) {
+  await new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(script);
+  });
+}
 applyLanguage();

@@ -11,6 +11,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 const ROUTES = [
   ["/pkg/", path.join(OUT, "build/pkg")],
   ["/download/", path.join(OUT, "dist")],
+  ["/common.js", path.join(ROOT, "extension/content/common.js")],
   ["/sensor.js", path.join(ROOT, "extension/content/sensor.js")],
   ["/style.css", path.join(ROOT, "extension/style.css")],
   ["/", path.join(ROOT, "www")],
