@@ -46,6 +46,7 @@ pub fn router(app: App) -> Router {
         .route("/api/classes/{code}/export.csv", get(export_csv))
         .fallback(static_file)
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(reject_bad_paths))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)
 }
@@ -59,6 +60,14 @@ async fn security_headers(mut response: Response) -> Response {
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
     response
+}
+
+/// Every path, API included, must decode strictly (`/%`, `/%zz`, `..`): a 400 before any route sees it.
+async fn reject_bad_paths(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match crate::files::segments(request.uri().path()) {
+        Ok(_) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn static_file(State(app): State<App>, method: Method, uri: Uri) -> Result<Response> {

@@ -80,9 +80,15 @@ async fn main() -> std::process::ExitCode {
     };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let shown = addr.replace("127.0.0.1", "localhost");
-    // Tests and scripts read this first line to learn the port.
-    println!("digitus-class listening on http://{addr}/");
-    println!("  lab:   http://{shown}/          board: http://{shown}/board");
+    // Tests and scripts read this first line to learn the port. A closed stdout (the reader went away)
+    // must not stop the class, so write errors are ignored.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "digitus-class listening on http://{addr}/");
+        let _ = writeln!(out, "  lab: http://{shown}/    board: http://{shown}/board    (Ctrl+C to stop)");
+        let _ = out.flush();
+    }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
