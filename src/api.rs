@@ -16,6 +16,12 @@
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
 //! {type: "captcha_watch"}                 content scripts: what to watch in this frame (data/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
+//! {type: "value", from?, to?, tz?, site?, currency?, wage?: {amount, currency}}
+//!                                         → {currency, from, to, methods: [{id, low, high, formula, parameters}],
+//!                                            events, seconds, seconds_measured, paid: 0, contrasts}  (pages)
+//! {type: "timeline", from?, to?, tz?, unit?: "day"|"week"|"month", site?}
+//!                                         → {unit, from, to, buckets: [{start, kinds, total}], summary, sites} (pages)
+//! {type: "valuation_data"}                → {version, currencies, countries, figures, platforms}  (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -28,6 +34,7 @@ use crate::model::{Event, Observation};
 use crate::rules::{load_file, Rule};
 use crate::store::Store;
 use crate::summary::Summary;
+use crate::valuation::Period;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -74,6 +81,39 @@ pub enum Request {
     Captcha { observation: crate::captcha::Sighting },
     /// A content script asks which provider its frame belongs to and what to watch there.
     CaptchaWatch,
+    /// What the labour of a period is worth, by the three methods (see `valuation`).
+    Value {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        /// The page's offset from UTC in minutes (−`Date.getTimezoneOffset()`), for local days.
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        site: Option<String>,
+        /// The answer's currency; else the settings'.
+        #[serde(default)]
+        currency: Option<String>,
+        /// An hourly wage for this answer only, instead of the settings'.
+        #[serde(default)]
+        wage: Option<crate::valuation::Money>,
+    },
+    /// Counts per day, week or month and kind, and the period's summary (the dashboard's charts).
+    Timeline {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        unit: crate::valuation::TimeUnit,
+        #[serde(default)]
+        site: Option<String>,
+    },
+    /// The valuation data (currencies, countries, figures) for the settings and dashboard pages.
+    ValuationData,
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -142,6 +182,19 @@ pub struct Settings {
     pub record_private: bool,
     /// The user's own rule file (same format as `data/rules/sites/*.json`), or empty.
     pub local_rules: String,
+    /// Valuation: the country whose minimum wage and revenue region apply (`data/valuation.json`); `None`:
+    /// France.
+    pub country: Option<String>,
+    /// Valuation: the currency values are shown in; `None`: the country's.
+    pub currency: Option<String>,
+    /// Valuation: the wage the wage method uses.
+    pub wage: crate::valuation::WageChoice,
+    /// Valuation: the method the popup shows.
+    pub preferred_method: crate::valuation::Method,
+    /// Valuation: share of platform revenue credited to users' labour (0–1); `None`: the data's range.
+    pub labour_share: Option<f64>,
+    /// Hide today's count on the toolbar badge.
+    pub hide_badge: bool,
 }
 
 /// What a page must send to delete everything: the API refuses without it.
@@ -150,6 +203,18 @@ pub const DELETE_CONFIRMATION: &str = "delete everything";
 pub const MIN_RETENTION_DAYS: u32 = 7;
 
 impl Settings {
+    /// The country of the valuation settings (France unless chosen).
+    pub fn country(&self) -> &str {
+        self.country.as_deref().unwrap_or("FR")
+    }
+
+    /// The currency values are shown in: the chosen one, else the country's.
+    pub fn currency(&self) -> String {
+        self.currency.clone().unwrap_or_else(|| {
+            crate::valuation::Valuation::bundled().country(self.country()).map_or("EUR".into(), |c| c.currency.clone())
+        })
+    }
+
     pub fn local_rules(&self) -> Result<Vec<Rule>> {
         if self.local_rules.trim().is_empty() {
             return Ok(Vec::new());
@@ -282,6 +347,12 @@ impl Core {
                     return Err(Error::Forbidden("pages cannot change settings".into()));
                 }
                 let local = settings.local_rules()?;
+                crate::valuation::Valuation::bundled().check_settings(
+                    settings.country.as_deref(),
+                    settings.currency.as_deref(),
+                    &settings.wage,
+                    settings.labour_share,
+                )?;
                 store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
                 self.classifier = Classifier::default().with_local_rules(local);
                 self.settings = settings;
@@ -299,6 +370,17 @@ impl Core {
                 }
                 serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?
             }
+            Request::Value { .. } | Request::Timeline { .. } | Request::ValuationData if sender.content_script => {
+                return Err(Error::Forbidden("pages cannot read the history".into()));
+            }
+            Request::Value { from, to, tz, site, currency, wage } => {
+                let query = crate::valuation::query(&self.settings, Period { from, to, tz }, site, currency, wage)?;
+                serde_json::to_value(crate::valuation::Valuation::bundled().value(&store.rollups().await?, &query)?)?
+            }
+            Request::Timeline { from, to, tz, unit, site } => {
+                serde_json::to_value(crate::valuation::timeline(&store.rollups().await?, &Period { from, to, tz }, unit, site.as_deref())?)?
+            }
+            Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
         };
         Ok(json)
     }

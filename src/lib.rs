@@ -40,5 +40,6 @@ pub mod site;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod valuation;
 
 pub use error::{Error, Result};

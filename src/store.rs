@@ -116,6 +116,10 @@ pub struct Totals {
     pub count: i64,
     /// Time spent, ms.
     pub ms: i64,
+    /// The part of `ms` measured on the page rather than modelled (rows written before it existed: 0, so
+    /// their time counts as modelled).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub measured_ms: i64,
     pub words: i64,
     /// CAPTCHA image labels.
     pub labels: i64,
@@ -134,6 +138,7 @@ impl Totals {
         let mut totals = Totals {
             count: counted,
             ms: i64::from(event.duration_ms),
+            measured_ms: if event.duration_measured { i64::from(event.duration_ms) } else { 0 },
             words: i64::from(event.words.unwrap_or(0)),
             ..Totals::default()
         };
@@ -147,6 +152,7 @@ impl Totals {
     pub fn add(&mut self, other: &Totals, sign: i64) {
         self.count += sign * other.count;
         self.ms += sign * other.ms;
+        self.measured_ms += sign * other.measured_ms;
         self.words += sign * other.words;
         self.labels += sign * other.labels;
         for (object, n) in &other.objects {
@@ -161,6 +167,10 @@ impl Totals {
     pub fn is_zero(&self) -> bool {
         *self == Totals::default()
     }
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// The rollups a set of events must have: every event counts [`Totals::of`] itself in its bucket unless
