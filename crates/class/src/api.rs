@@ -222,7 +222,7 @@ async fn add_labour(
 
 async fn class_totals(State(app): State<App>, path: std::result::Result<Path<String>, PathRejection>) -> Result<Response> {
     let class = app.registry.get(&code_of(path)?)?;
-    Ok(no_store(StatusCode::OK, Json(class.totals().as_ref().clone())))
+    Ok(no_store(StatusCode::OK, Json(class.totals().with_valuations())))
 }
 
 /// Server-sent events: `totals` at once and after every change (at most every [`STREAM_INTERVAL`]),
@@ -243,7 +243,7 @@ async fn live(State(app): State<App>, path: std::result::Result<Path<String>, Pa
         }
         let totals: Arc<Totals> = receiver.borrow_and_update().clone();
         let name = if totals.closed { "closed" } else { "totals" };
-        let data = serde_json::to_string(totals.as_ref()).unwrap_or_else(|_| "{}".into());
+        let data = serde_json::to_string(&totals.with_valuations()).unwrap_or_else(|_| "{}".into());
         Some((Ok::<_, Infallible>(Event::default().event(name).data(data)), (receiver, false, totals.closed)))
     });
     let mut response = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
@@ -266,7 +266,7 @@ async fn export_csv(
     let class = app.registry.get(&code_of(path)?)?;
     let Query(query) = query.map_err(|e| Error::BadInput(e.body_text()))?;
     check_teacher(&class, &headers, &query)?;
-    let t = class.totals();
+    let t = class.totals().with_valuations();
     let mut csv = String::from("measure,value\n");
     csv.push_str(&format!("students,{}\n", t.students));
     for (kind, n) in &t.kinds {

@@ -79,7 +79,8 @@ pub struct Totals {
     pub expires: f64,
     /// `[seconds since start, events]`, at most one point per few seconds: the board's growing chart.
     pub timeline: Vec<(f64, i64)>,
-    /// The valuations of the class's labour (see `value`); `null` when none can be made.
+    /// The valuations of the class's labour (the core's `value` answer, see `value`); `null` when none
+    /// can be made.
     pub valuations: serde_json::Value,
     /// Whether the class was closed (the last message a live stream sends).
     pub closed: bool,
@@ -159,6 +160,15 @@ fn kind_index(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).expect("every kind is in Kind::ALL")
 }
 
+impl Totals {
+    /// A copy with its valuations made (for answers and the live stream).
+    pub fn with_valuations(&self) -> Totals {
+        let mut totals = self.clone();
+        totals.valuations = crate::value::of(&totals);
+        totals
+    }
+}
+
 impl Class {
     pub fn teacher_matches(&self, token: &str) -> bool {
         // Constant-time enough for a 32-character token compared once per request.
@@ -179,7 +189,7 @@ impl Class {
 
     fn build_totals(&self, state: &State, closed: bool) -> Totals {
         let kinds: BTreeMap<&'static str, i64> = Kind::ALL.iter().zip(state.kinds).map(|(k, n)| (k.as_str(), n)).collect();
-        let mut totals = Totals {
+        let totals = Totals {
             code: self.code.clone(),
             students: state.students.len(),
             events: state.kinds.iter().sum(),
@@ -192,7 +202,8 @@ impl Class {
             valuations: serde_json::Value::Null,
             closed,
         };
-        totals.valuations = crate::value::of(&totals);
+        // Valued when read (`with_valuations`), not on every act: a board reads a few times a second,
+        // a class acts far more often.
         totals
     }
 

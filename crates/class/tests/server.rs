@@ -172,6 +172,13 @@ async fn thirty_students_acting_at_once_give_the_exact_totals() {
     assert_eq!(t["events"], expected_events);
     assert_eq!(t["seconds"], expected_events as f64 * 2.5);
     assert_eq!(t["captcha_labels"], json!({ "bicycles": 15 }));
+    // Valued by the core's engine: the same acts at a French micro-task's 0.20 € each, and three methods.
+    let v = &t["valuations"];
+    assert_eq!(v["events"], expected_events);
+    let france = v["contrasts"].as_array().unwrap().iter().find(|c| c["id"] == "contrast.france_microtask").unwrap();
+    assert!((france["value"].as_f64().unwrap() - expected_events as f64 * 0.2).abs() < 1e-9);
+    assert_eq!(v["methods"].as_array().unwrap().len(), 3);
+    assert!(v["methods"][1]["high"].as_f64().unwrap() > 0.0);
     // The board's live stream reached the same totals.
     let (name, live) = board.await.unwrap();
     assert_eq!(name, "totals");
