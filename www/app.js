@@ -8,6 +8,7 @@ import init, { demo_message } from "/pkg/digitus.js";
 import { KINDS, REVEAL, TEXT, fill, startLanguage } from "/text.js";
 import { setupCaptcha } from "/captcha-widget.js";
 import { ClassLink } from "/class-link.js";
+import { renderValuations } from "/valuations.js";
 
 let lang = startLanguage();
 const t = () => TEXT[lang];
@@ -225,27 +226,6 @@ async function ask(message) {
   return answer;
 }
 
-function renderValuations(value) {
-  const box = $("valuations");
-  const methods = value?.methods ?? value?.valuations;
-  if (!Array.isArray(methods) || !methods.length) {
-    box.replaceChildren(make("p", { className: "hint" }, t().valuationsNone));
-    return;
-  }
-  box.replaceChildren(make("ul", {}, ...methods.map((m) => {
-    const li = make("li", { className: "valuation" });
-    li.dataset.method = m.id ?? m.method ?? "";
-    li.append(make("strong", {}, m.label?.[lang] ?? m.title?.[lang] ?? m.name ?? m.id ?? ""), " ",
-      make("output", {}, m.display ?? m.text ?? formatMoney(m.value ?? m.amount, m.currency)));
-    const note = m.source ?? m.basis?.[lang] ?? m.note?.[lang];
-    if (note) li.append(make("small", { className: "source" }, typeof note === "string" ? note : JSON.stringify(note)));
-    return li;
-  })));
-}
-
-const formatMoney = (amount, currency = "EUR") =>
-  typeof amount === "number" ? new Intl.NumberFormat(lang, { style: "currency", currency, maximumSignificantDigits: 3 }).format(amount) : "—";
-
 let refreshing = null;
 let again = false;
 async function refresh() {
@@ -271,11 +251,9 @@ async function refresh() {
         li.dataset.object = object;
         return li;
       }));
-      try {
-        renderValuations(summary.events > 0 ? await ask({ type: "value" }) : null);
-      } catch {
-        renderValuations(null); // a core without the valuation engine: the meter still counts
-      }
+      let value = null;
+      if (summary.events > 0) value = await ask({ type: "value" }).catch(() => null);
+      renderValuations($("valuations"), value, lang, t().valuationsNone);
       link?.update(summary);
     } while (again);
   })().finally(() => { refreshing = null; });

@@ -1,6 +1,7 @@
 // The class board: the teacher opens a class, projects its code, and watches the class's totals grow
 // live (server-sent events). Only counts ever reach it; the teacher's token stays in this tab.
 import { KINDS, TEXT, fill, startLanguage } from "/text.js";
+import { renderValuations } from "/valuations.js";
 
 let lang = startLanguage();
 const t = () => TEXT[lang];
@@ -40,21 +41,8 @@ function render(totals) {
     li.dataset.object = object;
     return li;
   }));
-  renderValuations(totals.valuations);
+  renderValuations($("valuations"), totals.valuations, lang, t().valuationsNone);
   chart(totals);
-}
-
-function renderValuations(value) {
-  const methods = value?.methods ?? value?.valuations;
-  if (!Array.isArray(methods) || !methods.length) {
-    $("valuations").replaceChildren(make("p", { className: "hint" }, t().valuationsNone));
-    return;
-  }
-  $("valuations").replaceChildren(make("ul", {}, ...methods.map((m) => {
-    const li = make("li", { className: "valuation" }, make("strong", {}, m.label?.[lang] ?? m.name ?? m.id ?? ""), " ", make("output", {}, m.display ?? String(m.value ?? "—")));
-    li.dataset.method = m.id ?? "";
-    return li;
-  })));
 }
 
 /** The class's micro-tasks over time: a line that grows as the class works (own SVG, no library). */

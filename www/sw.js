@@ -2,7 +2,7 @@
 // drops). Network first, so a rebuilt lab shows at once; the cached copy when the network is gone.
 // The class API is never cached.
 const CACHE = "digitus-lab-v1";
-const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/lab/captcha-set.json",
+const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
   "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js"];
 
 self.addEventListener("install", (event) => {

@@ -107,3 +107,23 @@ export function startLanguage() {
   if (saved === "en" || saved === "fr") return saved;
   return (navigator.language || "en").toLowerCase().startsWith("fr") ? "fr" : "en";
 }
+
+// Names for the valuation engine's methods and contrasts (its data file is in English only).
+export const VALUE_TEXT = {
+  en: {
+    methods: { market: "Market price of the same acts", wage: "Your time at the minimum wage", revenue: "Share of platform revenue" },
+    explain: { market: "What a platform pays a micro-worker or a solving service for each act.", wage: "The time spent, paid at France's minimum wage (SMIC).", revenue: "" },
+    noPlatform: "The lab is not a platform: no revenue to share here. On real sites, the extension computes it.",
+    sources: "Sources",
+    sameActs: "The same acts, at the rates of Casilli's examples:",
+    contrasts: { "contrast.france_microtask": "as micro-work in France", "contrast.madagascar_microtask": "as micro-work in Madagascar", "contrast.click_farm": "in a click farm", "contrast.users_paid": "what you were paid" },
+  },
+  fr: {
+    methods: { market: "Prix de marché des mêmes actes", wage: "Votre temps au salaire minimum", revenue: "Part du revenu des plateformes" },
+    explain: { market: "Ce qu'une plateforme paie à un micro-travailleur ou un service de résolution pour chaque acte.", wage: "Le temps passé, payé au SMIC.", revenue: "" },
+    noPlatform: "Le labo n'est pas une plateforme : pas de revenu à partager ici. Sur les vrais sites, l'extension le calcule.",
+    sources: "Sources",
+    sameActs: "Les mêmes actes, aux tarifs des exemples de Casilli :",
+    contrasts: { "contrast.france_microtask": "en micro-travail en France", "contrast.madagascar_microtask": "en micro-travail à Madagascar", "contrast.click_farm": "dans une ferme à clics", "contrast.users_paid": "ce que vous avez été payé" },
+  },
+};

@@ -111,6 +111,13 @@ test("the lab counts every kind of labour with the core's judgement, meter and C
   const shown = Object.fromEntries(await page.$$eval("#labels li", (lis) => lis.map((li) => [li.dataset.object, Number(li.querySelector("output").textContent)])));
   assert.deepEqual(shown, labelled);
   assert.ok(Object.values(labelled).reduce((a, b) => a + b) >= 4);
+  // The valuation engine of the core values them: three methods side by side, and the founding contrasts.
+  const contrast = (page, id) => page.textContent(`#valuations [data-contrast="${id}"] output`).then((x) => x.replace(/\s/g, " "));
+  assert.equal(await contrast(page, "contrast.france_microtask"), "€2.40"); // 12 acts × 0.20 €
+  assert.equal(await contrast(page, "contrast.users_paid"), "€0.00");
+  for (const method of ["market", "wage", "revenue"]) assert.ok(await page.$(`#valuations [data-method="${method}"]`), method);
+  const wage = await page.$eval('#valuations [data-method="wage"]', (li) => [Number(li.dataset.low), Number(li.dataset.high)]);
+  assert.ok(wage[0] > 0 && wage[0] <= wage[1], String(wage));
   // Time on the tasks comes from the core (measured or estimated); time in the lab ticks.
   assert.notEqual(await page.textContent("#time-work"), "0 s");
   assert.match(await page.textContent("#time-lab"), /^\d+:\d\d$/);
@@ -128,6 +135,7 @@ test("the lab counts every kind of labour with the core's judgement, meter and C
   await page.click(".post[data-post='1'] .like");
   await waitCount(page, "like", 0);
   assert.equal(await page.textContent("#total"), "11");
+  await page.waitForFunction(() => document.querySelector('#valuations [data-contrast="contrast.france_microtask"] output')?.textContent === "€2.20");
 
   // French: every text switches, and the same core counts the French controls.
   await page.click("#lang");
@@ -139,6 +147,8 @@ test("the lab counts every kind of labour with the core's judgement, meter and C
   assert.equal(await page.textContent(`#kinds [data-kind="feedback"] .name`), "avis aux algorithmes");
   await page.click(".post[data-post='2'] >> text=Signaler la publication");
   await waitCount(page, "report", 2);
+  assert.equal(await contrast(page, "contrast.france_microtask"), "2,60 €"); // 13 acts, in French
+  assert.match(await page.textContent('#valuations [data-method="wage"] strong'), /salaire minimum/);
 
   // The reveal, with a source for every figure; back with Escape.
   await page.click("#reveal-open");
@@ -204,6 +214,9 @@ test("the board shows a class's work live, and exports it for the teacher only",
   const boardLabels = Object.fromEntries(await board.$$eval("#labels li", (lis) => lis.map((li) => [li.dataset.object, Number(li.querySelector("output").textContent)])));
   assert.deepEqual(boardLabels, labelled); // English object ids, as the lab's set names them
   assert.equal(await board.evaluate(() => window.__sameBoard), true);
+  // The class's work valued by the same engine, on the server: 4 acts × 0.20 €.
+  await board.waitForFunction(() => document.querySelector('#valuations [data-contrast="contrast.france_microtask"] output')?.textContent === "€0.80");
+  assert.ok(await board.$('#valuations [data-method="wage"]'));
   assert.ok(await board.$("#chart svg path.line"));
 
   // The same totals through the API; the CSV needs the teacher's token (which the board holds).
