@@ -53,7 +53,9 @@ fn default_root() -> PathBuf {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    if !(args.class_hours > 0.0 && args.class_hours <= 48.0) || !(args.student_rate >= 0.0) || !(args.student_burst >= 1.0) {
+    // Written so that NaN fails every check.
+    let valid = (args.class_hours > 0.0 && args.class_hours <= 48.0) && args.student_rate >= 0.0 && args.student_burst >= 1.0;
+    if !valid {
         eprintln!("digitus-class: --class-hours must be within (0, 48], --student-rate ≥ 0, --student-burst ≥ 1");
         return std::process::ExitCode::from(2);
     }
