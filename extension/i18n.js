@@ -13,14 +13,26 @@ export function localise(root = document) {
   document.documentElement.lang = api.i18n.getUILanguage().split("-")[0];
 }
 
-/** Sends a query to the background (the Rust core) and throws its error sentence, if any. */
+/** A refusal from the background: the sentence as `message`, the machine-readable `code` to act on. */
+export class CoreError extends Error {
+  constructor(answer) {
+    super(answer.error);
+    this.code = answer.code;
+  }
+}
+
+/** Sends a query to the background (the Rust core); throws a CoreError for a refusal. */
 export async function ask(message) {
   const answer = await api.runtime.sendMessage(message);
-  if (answer?.error) throw new Error(answer.error);
+  if (answer?.error) throw new CoreError(answer);
   return answer;
 }
 
-export const KINDS = ["like", "rating", "tag", "report", "feedback", "review", "captcha"];
+let vocabulary;
+/** What the core says pages must not repeat: `{kinds, delete_confirmation, min_retention_days}`. */
+export function coreVocabulary() {
+  return (vocabulary ??= ask({ type: "vocabulary" }));
+}
 
 export function formatNumber(n) {
   return new Intl.NumberFormat(api.i18n.getUILanguage()).format(n);

@@ -44,7 +44,7 @@ async function renderEvents() {
 document.getElementById("pause-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const input = document.getElementById("pause-site");
-  const site = input.value.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/^www\./, "");
+  const site = input.value.trim(); // the core turns what was typed into a registrable domain
   if (!site) return;
   input.value = "";
   save({ ...settings, paused_sites: [...new Set([...settings.paused_sites, site])] });

@@ -1,4 +1,4 @@
-import { ask, formatNumber, KINDS, localise, t } from "./i18n.js";
+import { ask, coreVocabulary, formatNumber, localise, t } from "./i18n.js";
 
 const ICONS = { like: "♥", rating: "★", tag: "#", report: "⚑", feedback: "⊘", review: "✎", captcha: "▦" };
 
@@ -17,15 +17,12 @@ function renderCaptcha(captcha) {
   line.querySelector(".solves").textContent = formatNumber(captcha.solves);
   line.querySelector(".labels").textContent = formatNumber(captcha.labels);
   line.querySelector(".seconds").textContent = t("captchaSeconds", formatNumber(Math.round(captcha.seconds)));
-  const top = Object.entries(captcha.by_object)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, 3)
-    .map(([object, n]) => `${object} (${formatNumber(n)})`);
+  const top = captcha.top_objects.slice(0, 3).map(({ name, count }) => `${name} (${formatNumber(count)})`);
   line.querySelector(".objects").textContent = top.length ? t("captchaObjects", top.join(", ")) : "";
 }
 
 async function render() {
-  const summary = await ask({ type: "summary" });
+  const [summary, { kinds: KINDS }] = await Promise.all([ask({ type: "summary" }), coreVocabulary()]);
   document.getElementById("total").textContent = formatNumber(summary.events);
   const kinds = document.getElementById("kinds");
   kinds.replaceChildren(
@@ -37,10 +34,7 @@ async function render() {
     }),
   );
   renderCaptcha(summary.captcha);
-  const sites = Object.entries(summary.sites)
-    .map(([site, counts]) => [site, Object.values(counts).reduce((a, b) => a + b, 0)])
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5);
+  const sites = summary.top_sites.slice(0, 5).map(({ name, count }) => [name, count]);
   document.getElementById("no-sites").hidden = sites.length > 0;
   document.getElementById("sites").replaceChildren(
     ...sites.map(([site, n]) => {

@@ -3,7 +3,7 @@
 // Export and import run here, on the extension's IndexedDB through the wasm core (pkg/digitus.js): a
 // year of clicks is more than a runtime message may carry. The rest goes through the background's API.
 import init, { BackupExport, BackupImport, import_batch_size } from "./pkg/digitus.js";
-import { ask, formatNumber, t } from "./i18n.js";
+import { ask, coreVocabulary, formatNumber, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 let wasm;
@@ -116,7 +116,7 @@ $("retention-form").addEventListener("submit", async (event) => {
 $("forget-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const input = $("forget-site");
-  const site = input.value.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/^www\./, "");
+  const site = input.value.trim(); // the core turns what was typed into a registrable domain
   if (!site) return;
   try {
     const answer = await ask({ type: "forget_site", site });
@@ -140,7 +140,8 @@ $("delete-no").addEventListener("click", () => {
 });
 $("delete-yes").addEventListener("click", async () => {
   try {
-    await ask({ type: "delete_everything", confirm: "delete everything" });
+    const { delete_confirmation } = await coreVocabulary();
+    await ask({ type: "delete_everything", confirm: delete_confirmation });
     say("delete-status", t("deleteDone"), "ok");
   } catch (e) {
     say("delete-status", e.message, "bad");

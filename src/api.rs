@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! {type: "sense", observation: {...}}      content scripts: one trusted action → {outcomes: [...]}
-//! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n, ...}
+//! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n,
+//!                                            top_sites: [{name, count}], ...}
+//! {type: "vocabulary"}                    → {kinds: [...], delete_confirmation, min_retention_days}
 //! {type: "events", after?: id, limit?: n} → {events: [...], next: id|null}   (newest rules included)
 //! {type: "recent", limit?: n}            → {events: [...]}  newest first
 //! {type: "settings"}                      → Settings
@@ -46,6 +48,8 @@ pub const MAX_PAGE: usize = 1_000;
 pub enum Request {
     Sense { observation: Observation },
     Summary,
+    /// What pages must not repeat on their own: the kinds, the delete confirmation phrase, limits.
+    Vocabulary,
     Events {
         #[serde(default)]
         after: Option<String>,
@@ -222,6 +226,13 @@ impl Settings {
         load_file("local rules", &self.local_rules, false)
     }
 
+    /// Paused sites as registrable domains, whatever the user typed ("https://www.YouTube.com/x" →
+    /// "youtube.com"); empty entries dropped.
+    pub fn normalised(mut self) -> Settings {
+        self.paused_sites = self.paused_sites.iter().filter_map(|typed| typed_site(typed)).collect();
+        self
+    }
+
     /// Whether a site is paused. Entries are compared as registrable domains, so pausing
     /// "news.ycombinator.com" (as typed in the options page) pauses ycombinator.com.
     pub fn is_paused(&self, site: &str) -> bool {
@@ -255,7 +266,7 @@ impl Core {
     }
 
     /// `handle`, with the sender's tab id and frame URL (the background passes them; CAPTCHA sightings
-    /// need them).
+    /// need them). Checks who may ask first, then hands the request to its own step.
     pub async fn handle_from<S: Store>(
         &mut self,
         store: &S,
@@ -263,116 +274,28 @@ impl Core {
         frame: &SenderFrame,
         request: Request,
     ) -> Result<serde_json::Value> {
+        request.audience().admits(sender)?;
         let json = match request {
-            Request::Sense { mut observation } => {
-                if !sender.content_script {
-                    return Err(Error::Forbidden("only content scripts report actions".into()));
-                }
-                validate(&observation)?;
-                observation.top_url = sender.tab_url.clone();
-                let result = self.sense(store, sender, &observation).await;
-                let outcomes = self.note_storage(result)?;
-                serde_json::json!({ "outcomes": outcomes })
-            }
+            Request::Sense { observation } => self.sense_request(store, sender, observation).await?,
             Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
-            Request::Events { after, limit } => {
-                let limit = limit.unwrap_or(100).clamp(1, MAX_PAGE);
-                let events: Vec<Event> = store.events_after(after.as_deref(), limit).await?;
-                let next = (events.len() == limit).then(|| events.last().map(|e| e.id.clone())).flatten();
-                serde_json::json!({ "events": events, "next": next })
-            }
+            Request::Vocabulary => vocabulary(),
+            Request::Events { after, limit } => events_page(store, after, limit).await?,
             Request::Recent { limit } => {
                 let events = store.recent_events(limit.unwrap_or(20).clamp(1, MAX_PAGE)).await?;
                 serde_json::json!({ "events": events })
             }
             Request::Settings => serde_json::to_value(&self.settings)?,
-            Request::Status
-            | Request::ForgetSite { .. }
-            | Request::DeleteEverything { .. }
-            | Request::ApplyRetention { .. }
-            | Request::SetRetention { .. }
-                if sender.content_script =>
-            {
-                return Err(Error::Forbidden("pages cannot manage storage".into()));
-            }
-            Request::Status => serde_json::json!({
-                "install_id": match store.meta("install_id").await? {
-                    Some(json) => serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
-                    None => serde_json::Value::Null,
-                },
-                "events": store.count_events().await?,
-                "retention_days": retention_days(store).await?,
-                "storage_error": self.storage_error,
-            }),
-            Request::ForgetSite { site } => {
-                let typed = site.trim().to_ascii_lowercase();
-                if typed.is_empty() || typed.len() > 253 {
-                    return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
-                }
-                // As typed ("www.youtube.com", "m.youtube.com", a URL) → the registrable domain events carry.
-                let site = if typed.contains("://") {
-                    crate::site::site_of(&typed)
-                } else {
-                    crate::site::site_of(&format!("https://{typed}/"))
-                };
-                serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site })
-            }
-            Request::DeleteEverything { confirm } => {
-                if confirm != DELETE_CONFIRMATION {
-                    return Err(Error::BadInput(format!(
-                        "delete_everything needs confirm: \"{DELETE_CONFIRMATION}\" (ask the user first)"
-                    )));
-                }
-                store.delete_everything().await?;
-                serde_json::json!({ "deleted": true })
-            }
+            Request::SetSettings { settings } => self.set_settings(store, settings).await?,
+            Request::Status => self.status(store).await?,
+            Request::ForgetSite { site } => forget_site(store, &site).await?,
+            Request::DeleteEverything { confirm } => delete_everything(store, &confirm).await?,
             Request::ApplyRetention { now } => {
-                if !now.is_finite() || now <= 0.0 {
-                    return Err(Error::BadInput("apply_retention: now must be a time in ms".into()));
-                }
+                check_now("apply_retention", now)?;
                 serde_json::json!({ "pruned": self.apply_retention(store, now).await? })
             }
-            Request::SetRetention { days, now } => {
-                if !now.is_finite() || now <= 0.0 {
-                    return Err(Error::BadInput("set_retention: now must be a time in ms".into()));
-                }
-                if days.is_some_and(|d| !(MIN_RETENTION_DAYS..=36_500).contains(&d)) {
-                    return Err(Error::BadInput(format!("set_retention: days must be {MIN_RETENTION_DAYS} to 36500, or null")));
-                }
-                store.put_meta("retention_days", &serde_json::to_string(&days)?).await?;
-                serde_json::json!({ "retention_days": days, "pruned": self.apply_retention(store, now).await? })
-            }
-            Request::SetSettings { settings } => {
-                if sender.content_script {
-                    return Err(Error::Forbidden("pages cannot change settings".into()));
-                }
-                let local = settings.local_rules()?;
-                crate::valuation::Valuation::bundled().check_settings(
-                    settings.country.as_deref(),
-                    settings.currency.as_deref(),
-                    &settings.wage,
-                    settings.labour_share,
-                )?;
-                store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
-                self.classifier = Classifier::default().with_local_rules(local);
-                self.settings = settings;
-                serde_json::to_value(&self.settings)?
-            }
-            Request::Captcha { observation } => {
-                if !sender.content_script {
-                    return Err(Error::Forbidden("only content scripts report CAPTCHA sightings".into()));
-                }
-                serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?
-            }
-            Request::CaptchaWatch => {
-                if !sender.content_script {
-                    return Err(Error::Forbidden("only content scripts ask what to watch".into()));
-                }
-                serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?
-            }
-            Request::Value { .. } | Request::Timeline { .. } | Request::ValuationData if sender.content_script => {
-                return Err(Error::Forbidden("pages cannot read the history".into()));
-            }
+            Request::SetRetention { days, now } => self.set_retention(store, days, now).await?,
+            Request::Captcha { observation } => serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?,
+            Request::CaptchaWatch => serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?,
             Request::Value { from, to, tz, site, currency, wage } => {
                 let query = crate::valuation::query(&self.settings, Period { from, to, tz }, site, currency, wage)?;
                 serde_json::to_value(crate::valuation::Valuation::bundled().value(&store.rollups().await?, &query)?)?
@@ -383,6 +306,51 @@ impl Core {
             Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
         };
         Ok(json)
+    }
+
+    /// A sensor's report: validated, placed on the browser's own top-level URL, judged and recorded.
+    async fn sense_request<S: Store>(&mut self, store: &S, sender: &Sender, mut observation: Observation) -> Result<serde_json::Value> {
+        validate(&observation)?;
+        observation.top_url = sender.tab_url.clone();
+        let result = self.sense(store, sender, &observation).await;
+        let outcomes = self.note_storage(result)?;
+        Ok(serde_json::json!({ "outcomes": outcomes }))
+    }
+
+    async fn set_settings<S: Store>(&mut self, store: &S, settings: Settings) -> Result<serde_json::Value> {
+        let local = settings.local_rules()?;
+        crate::valuation::Valuation::bundled().check_settings(
+            settings.country.as_deref(),
+            settings.currency.as_deref(),
+            &settings.wage,
+            settings.labour_share,
+        )?;
+        let settings = settings.normalised();
+        store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
+        self.classifier = Classifier::default().with_local_rules(local);
+        self.settings = settings;
+        Ok(serde_json::to_value(&self.settings)?)
+    }
+
+    async fn status<S: Store>(&self, store: &S) -> Result<serde_json::Value> {
+        Ok(serde_json::json!({
+            "install_id": match store.meta("install_id").await? {
+                Some(json) => serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
+                None => serde_json::Value::Null,
+            },
+            "events": store.count_events().await?,
+            "retention_days": retention_days(store).await?,
+            "storage_error": self.storage_error,
+        }))
+    }
+
+    async fn set_retention<S: Store>(&self, store: &S, days: Option<u32>, now: f64) -> Result<serde_json::Value> {
+        check_now("set_retention", now)?;
+        if days.is_some_and(|d| !(MIN_RETENTION_DAYS..=36_500).contains(&d)) {
+            return Err(Error::BadInput(format!("set_retention: days must be {MIN_RETENTION_DAYS} to 36500, or null")));
+        }
+        store.put_meta("retention_days", &serde_json::to_string(&days)?).await?;
+        Ok(serde_json::json!({ "retention_days": days, "pruned": self.apply_retention(store, now).await? }))
     }
 
     async fn captcha<S: Store>(
@@ -443,6 +411,102 @@ impl Core {
         }
         ledger::record(store, &site, obs, labours).await
     }
+}
+
+/// Who may send a request: the browser tells content scripts (in a web page) from extension pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Sensors only: reports of what the user did.
+    ContentScripts,
+    /// Extension pages only (popup, options, dashboard): reading and managing the history.
+    Pages,
+    /// Either.
+    Anyone,
+}
+
+impl Audience {
+    /// Refuses a sender outside the audience, with a sentence saying who may ask.
+    pub fn admits(self, sender: &Sender) -> Result<()> {
+        match (self, sender.content_script) {
+            (Audience::ContentScripts, false) => Err(Error::Forbidden("only content scripts report what the user did".into())),
+            (Audience::Pages, true) => Err(Error::Forbidden("web pages cannot read or change Digitus's data".into())),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Request {
+    /// Who may send this request (one table, checked before anything else runs).
+    pub fn audience(&self) -> Audience {
+        match self {
+            Request::Sense { .. } | Request::Captcha { .. } | Request::CaptchaWatch => Audience::ContentScripts,
+            Request::Status
+            | Request::SetSettings { .. }
+            | Request::ForgetSite { .. }
+            | Request::DeleteEverything { .. }
+            | Request::ApplyRetention { .. }
+            | Request::SetRetention { .. }
+            // The valuation reads the history.
+            | Request::Value { .. }
+            | Request::Timeline { .. }
+            | Request::ValuationData => Audience::Pages,
+            Request::Summary | Request::Vocabulary | Request::Events { .. } | Request::Recent { .. } | Request::Settings => {
+                Audience::Anyone
+            }
+        }
+    }
+}
+
+fn vocabulary() -> serde_json::Value {
+    serde_json::json!({
+        "kinds": crate::model::Kind::ALL.map(crate::model::Kind::as_str),
+        "delete_confirmation": DELETE_CONFIRMATION,
+        "min_retention_days": MIN_RETENTION_DAYS,
+    })
+}
+
+async fn events_page<S: Store>(store: &S, after: Option<String>, limit: Option<usize>) -> Result<serde_json::Value> {
+    let limit = limit.unwrap_or(100).clamp(1, MAX_PAGE);
+    let events: Vec<Event> = store.events_after(after.as_deref(), limit).await?;
+    let next = (events.len() == limit).then(|| events.last().map(|e| e.id.clone())).flatten();
+    Ok(serde_json::json!({ "events": events, "next": next }))
+}
+
+async fn forget_site<S: Store>(store: &S, typed: &str) -> Result<serde_json::Value> {
+    let Some(site) = typed_site(typed) else {
+        return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
+    };
+    Ok(serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site }))
+}
+
+async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_json::Value> {
+    if confirm != DELETE_CONFIRMATION {
+        return Err(Error::BadInput(format!("delete_everything needs confirm: \"{DELETE_CONFIRMATION}\" (ask the user first)")));
+    }
+    store.delete_everything().await?;
+    Ok(serde_json::json!({ "deleted": true }))
+}
+
+fn check_now(what: &str, now: f64) -> Result<()> {
+    if !now.is_finite() || now <= 0.0 {
+        return Err(Error::BadInput(format!("{what}: now must be a time in ms")));
+    }
+    Ok(())
+}
+
+/// A site as a user types it ("www.youtube.com", "m.youtube.com", a URL) → the registrable domain events
+/// carry; `None` for nothing or more than a host name can be.
+pub fn typed_site(typed: &str) -> Option<String> {
+    let typed = typed.trim().to_ascii_lowercase();
+    if typed.is_empty() || typed.len() > 253 {
+        return None;
+    }
+    let site = if typed.contains("://") {
+        crate::site::site_of(&typed)
+    } else {
+        crate::site::site_of(&format!("https://{typed}/"))
+    };
+    (!site.is_empty()).then_some(site)
 }
 
 /// The retention setting (days kept; `None`: everything), from meta.

@@ -3,27 +3,37 @@
 //! Counts the unpaid micro-work people do for platforms (likes, ratings, tags, reports, recommender
 //! feedback, reviews, CAPTCHA solves) and keeps it on the user's machine.
 //!
+//! The workspace around this crate (see README.md, "How it is built"):
+//!
 //! ```text
-//!  page (any site)             background (wasm, this crate)                 extension pages
-//!  ┌──────────────┐  sense   ┌──────────────────────────────────────┐  query ┌────────────┐
-//!  │ sensor.js    │ ───────▶ │ web::background  (glue, wasm32 only) │ ◀───── │ popup,     │
-//!  │ (plain JS,   │  {path,  │   │ api::Core::handle                 │ ─────▶ │ options,   │
-//!  │  trusted     │  after}  │   ├─ classify  (data/rules/*.json,        │summary │ dashboard  │
-//!  │  events only)│ ◀─────── │   │   selector, generic heuristic)   │        └────────────┘
-//!  └──────────────┘   ack    │   ├─ ledger    (exactly once, undo,  │
-//!                            │   │   replace, rollups)              │
-//!                            │   └─ store::Store ── web::idb (rexie) │
-//!                            │                  └─ MemoryStore (tests)│
-//!                            └──────────────────────────────────────┘
+//!  crates/web (wasm32 glue)      crates/research (native CLI)      crates/class (native server)
+//!  IndexedDB, background,        validate + merge study exports     the labour lab, a live class
+//!  extension-page exports        → Parquet / CSV                    board, the class API
+//!            │                             │                                 │
+//!            └──────────── each decides *how*; this crate decides *what* ────┘
+//!
+//!  page (any site)              this crate (pure: no browser crate on any target)      extension pages
+//!  ┌──────────────┐  sense    ┌─────────────────────────────────────────────┐ query ┌────────────┐
+//!  │ content/     │ ────────▶ │ api::Core::handle   (who may ask: audience) │ ◀──── │ popup,     │
+//!  │ common.js +  │ observ-   │  ├─ classify / generic / rules / selector   │ ────▶ │ options,   │
+//!  │ sensor.js    │ ation     │  │   (judgement; data/rules/*.json)         │answer │ dashboard  │
+//!  │ captcha*.js  │ ◀──────── │  ├─ captcha   (sessions; data/captcha.json) │       └────────────┘
+//!  └──────────────┘   ack     │  ├─ ledger    (exactly once, undo, replace) │
+//!                             │  ├─ store::Store ── MemoryStore (tests, lab) │
+//!                             │  │                └─ IdbStore (crates/web)   │
+//!                             │  ├─ summary   (rollups → totals, rankings)  │
+//!                             │  ├─ backup    (strict file format)          │
+//!                             │  └─ data      (one loader for data/*.json)  │
+//!                             └─────────────────────────────────────────────┘
 //! ```
 //!
 //! CAPTCHA frames have their own sensor (`captcha.js` in provider frames, `captcha-field.js` for the host
 //! page's response fields) and their own judge: `captcha` keeps a session per tab and provider (in the
 //! settings store, so it survives worker stops) and records each solve through `ledger::record_captcha`.
 //!
-//! Everything outside `web` is pure Rust that knows nothing of the browser and is tested natively.
-//! The sensor only describes elements; every judgement (is it labour, of which kind, does it undo an
-//! earlier one) happens here, so rules and heuristics are tested without a browser.
+//! The sensors only describe elements; every judgement (is it labour, of which kind, does it undo an
+//! earlier one) happens here, so rules and heuristics are tested natively, without a browser. Errors are
+//! one enum (`Error`) with a machine-readable `code()` that crosses to JavaScript beside the sentence.
 
 pub mod api;
 pub mod captcha;

@@ -12,6 +12,8 @@ pub struct CaptchaSummary {
     pub labels: i64,
     pub seconds: f64,
     pub by_object: BTreeMap<String, i64>,
+    /// `by_object` ranked, most labelled first.
+    pub top_objects: Vec<Ranked>,
 }
 
 /// Answer to `{type: "summary"}`. Fields are only ever added, never changed.
@@ -28,6 +30,22 @@ pub struct Summary {
     /// Words written in reviews and comments.
     pub words: i64,
     pub captcha: CaptchaSummary,
+    /// Sites ranked by net count, most first (ties by name): what pages list, in the order to show.
+    pub top_sites: Vec<Ranked>,
+}
+
+/// One entry of a ranking: a name (a site, a CAPTCHA object) and its net count.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Ranked {
+    pub name: String,
+    pub count: i64,
+}
+
+/// Most first, ties by name, so every page shows the same order.
+pub fn ranked<'a>(counts: impl IntoIterator<Item = (&'a String, i64)>) -> Vec<Ranked> {
+    let mut out: Vec<Ranked> = counts.into_iter().map(|(name, count)| Ranked { name: name.clone(), count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out
 }
 
 impl Summary {
@@ -60,6 +78,8 @@ impl Summary {
         }
         s.sites.retain(|_, kinds| !kinds.is_empty());
         s.captcha.by_object.retain(|_, n| *n != 0);
+        s.top_sites = ranked(s.sites.iter().map(|(site, kinds)| (site, kinds.values().sum())));
+        s.captcha.top_objects = ranked(s.captcha.by_object.iter().map(|(o, n)| (o, *n)));
         s.seconds = ms as f64 / 1000.0;
         s.captcha.seconds = captcha_ms as f64 / 1000.0;
         s

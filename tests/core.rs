@@ -218,7 +218,7 @@ fn malformed_requests_are_refused_with_a_reason_and_change_nothing() {
     let err = block_on(w.core.handle(&w.store, &page(), Request::Sense { observation: like("6", T0, false, true) })).unwrap_err();
     assert!(err.to_string().contains("only content scripts"));
     let err = block_on(w.core.handle(&w.store, &tab("https://a.com/"), Request::SetSettings { settings: Settings::default() })).unwrap_err();
-    assert!(err.to_string().contains("cannot change settings"));
+    assert_eq!(err.code(), "forbidden", "{err}");
     assert_eq!(w.summary(), before);
 }
 
@@ -275,4 +275,46 @@ fn only_our_own_content_scripts_and_pages_are_heard_and_told_apart() {
         let err = stranger.authenticate().unwrap_err().to_string();
         assert!(err.contains("another extension or a web page"), "{err}");
     }
+}
+
+#[test]
+fn pages_learn_the_kinds_and_the_delete_phrase_from_the_core() {
+    let mut w = World::new();
+    let v = w.request(json!({"type": "vocabulary"})).unwrap();
+    let kinds: Vec<&str> = v["kinds"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+    assert_eq!(kinds, digitus::model::Kind::ALL.map(digitus::model::Kind::as_str));
+    let phrase = v["delete_confirmation"].as_str().unwrap();
+    assert_eq!(w.request(json!({"type": "delete_everything", "confirm": phrase})).unwrap()["deleted"], true);
+    assert_eq!(w.request(json!({"type": "delete_everything", "confirm": "yes"})).unwrap_err().code(), "bad_input");
+}
+
+#[test]
+fn paused_sites_are_kept_as_registrable_domains_whatever_was_typed() {
+    let mut w = World::new();
+    let typed = ["https://www.YouTube.com/watch?v=1", " news.ycombinator.com ", "alice.github.io", ""];
+    let saved = w.request(json!({"type": "set_settings", "settings": {"paused_sites": typed}})).unwrap();
+    assert_eq!(saved["paused_sites"], json!(["alice.github.io", "ycombinator.com", "youtube.com"]));
+}
+
+#[test]
+fn the_summary_ranks_sites_most_first_then_by_name() {
+    let mut w = World::new();
+    for (i, url) in ["https://b.example.org/1", "https://a.example.net/2", "https://b.example.org/3"].iter().enumerate() {
+        let mut o = like(&format!("l{i}"), T0 + i as f64 * 1000.0, false, true);
+        o.url = url.to_string();
+        o.path[0].nth = i as u32; // three different buttons: three likes
+        o.after.as_mut().unwrap()[0].nth = i as u32;
+        w.sense(o);
+    }
+    let s = w.summary();
+    let ranked: Vec<(&str, i64)> = s.top_sites.iter().map(|r| (r.name.as_str(), r.count)).collect();
+    assert_eq!(ranked, [("example.org", 2), ("example.net", 1)]);
+}
+
+#[test]
+fn refusals_carry_a_machine_readable_code() {
+    let mut w = World::new();
+    let set = Request::SetSettings { settings: Settings::default() };
+    assert_eq!(block_on(w.core.handle(&w.store, &tab("https://evil.example/"), set)).unwrap_err().code(), "forbidden");
+    assert_eq!(w.request(json!({"type": "forget_site", "site": ""})).unwrap_err().code(), "bad_input");
 }

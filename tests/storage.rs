@@ -452,9 +452,9 @@ mod api {
         }
         let tab = Sender { content_script: true, tab_url: Some("https://evil.example/".into()), incognito: false };
         let err = ask(&mut core, &store, &tab, json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap_err();
-        assert!(err.contains("pages cannot manage storage"), "{err}");
+        assert!(err.contains("web pages cannot"), "{err}");
         let err = ask(&mut core, &store, &tab, json!({"type": "forget_site", "site": "example.org"})).unwrap_err();
-        assert!(err.contains("pages cannot manage storage"), "{err}");
+        assert!(err.contains("web pages cannot"), "{err}");
         assert_eq!(store.snapshot(), before, "refused requests change nothing");
         ask(&mut core, &store, &page(), json!({"type": "delete_everything", "confirm": DELETE_CONFIRMATION})).unwrap();
         assert_eq!(block_on(store.count_events()).unwrap(), 0);

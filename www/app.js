@@ -271,22 +271,13 @@ const set = await (await fetch("/lab/captcha-set.json")).json();
 let captcha = null;
 let link = null;
 await init({ module_or_path: "/pkg/digitus_bg.wasm" });
-// The sensors send to this page's core instead of an extension background. (With the extension
-// installed, its own sensors run apart, in their isolated world, and count for the extension.)
+// The extension's content scripts (common.js, then the sensors) send to this page's core instead of an
+// extension background. (With the extension installed, its own copies run apart, in their isolated
+// world, and count for the extension.)
 globalThis.__digitusTransport = async (message) => {
-  const answer = await ask(message);
-  setTimeout(refresh, 0);
-  return answer;
-};
-globalThis.browser = {
-  runtime: {
-    id: "digitus-lab",
-    sendMessage: async (message) => {
-      const answer = await demo_message(message, location.origin + location.pathname);
-      if (message.type === "captcha") setTimeout(refresh, 0);
-      return answer;
-    },
-  },
+  const answer = await demo_message(message, location.origin + location.pathname);
+  if (message.type === "sense" || message.type === "captcha") setTimeout(refresh, 0);
+  return answer; // refusals are answers ({error, code}): common.js decides whether to retry
 };
 captcha = setupCaptcha(set, () => lang, t);
 link = new ClassLink({ set, text: t, status: $("class-status"), field: $("class-code") });
@@ -294,14 +285,17 @@ $("join").addEventListener("submit", (e) => {
   e.preventDefault();
   link.join($("class-code").value);
 });
-// Counts show only once the sensors listen, so no early click goes unseen.
-await Promise.all(["/sensor.js", "/captcha.js"].map((src) => new Promise((resolve, reject) => {
-  const script = document.createElement("script");
-  script.src = src;
-  script.onload = resolve;
-  script.onerror = () => reject(new Error(`${src} did not load`));
-  document.head.append(script);
-})));
+// In the manifest's order (plumbing first). Counts show only once the sensors listen, so no early click
+// goes unseen.
+for (const src of ["/common.js", "/sensor.js", "/captcha.js"]) {
+  await new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(script);
+  });
+}
 applyLanguage();
 const wanted = new URLSearchParams(location.search).get("class");
 if (wanted) link.join(wanted);

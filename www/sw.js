@@ -3,7 +3,7 @@
 // The class API is never cached.
 const CACHE = "digitus-lab-v1";
 const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
-  "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js"];
+  "/common.js", "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(LAB)).then(() => self.skipWaiting()));

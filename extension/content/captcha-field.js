@@ -15,7 +15,7 @@
   if (globalThis.__digitusCaptchaField) return;
   globalThis.__digitusCaptchaField = true;
 
-  const api = globalThis.browser ?? globalThis.chrome;
+  const { newId, stamp, deliver } = globalThis.__digitus; // content/common.js, listed before this file
   const POLL_MS = 250;
   // Provider frame hosts, as in the manifest's captcha.js entry (the trigger only; names come from the rules).
   const PROVIDER_FRAME =
@@ -28,19 +28,8 @@
 
   const providerFramePresent = () => [...document.getElementsByTagName("iframe")].some((f) => PROVIDER_FRAME.test(f.src));
 
-  async function send(name) {
-    const id = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const observation = { id, time: Date.now(), tz: -new Date().getTimezoneOffset(), seen: { what: "field", name, filled: true } };
-    for (const delay of [0, 200, 600, 1500, 4000]) {
-      if (delay) await new Promise((r) => setTimeout(r, delay));
-      try {
-        const answer = await api.runtime.sendMessage({ type: "captcha", observation });
-        if (answer && (!answer.error || !/storage/i.test(answer.error))) return;
-      } catch (e) {
-        if (!api.runtime?.id) return;
-      }
-    }
-  }
+  // Only the field's name and "filled" leave the page; retried like every act (common.js).
+  const send = (name) => deliver({ type: "captcha", observation: { id: newId(), ...stamp(), seen: { what: "field", name, filled: true } } });
 
   function poll() {
     for (const name of fields) {
@@ -60,7 +49,7 @@
   async function arm() {
     if (timer) return;
     if (!fields) {
-      asking ??= api.runtime.sendMessage({ type: "captcha_watch" }).catch(() => null);
+      asking ??= deliver({ type: "captcha_watch" });
       const answer = await asking;
       asking = null;
       if (!answer?.fields?.length) return;

@@ -19,7 +19,7 @@
   if (globalThis.__digitusCaptcha) return; // injected twice
   globalThis.__digitusCaptcha = true;
 
-  const api = globalThis.browser ?? globalThis.chrome;
+  const { newId, stamp, deliver } = globalThis.__digitus; // content/common.js, listed before this file
   const TEXT_MAX = 300;
   const ATTR_MAX = 200;
   const STATE_ATTRS = ["class", "aria-checked", "aria-pressed", "aria-selected"];
@@ -28,27 +28,9 @@
   const PARTS = ["checkbox", "tile", "verify", "audio_button"];
   const MAX_PATH = 12;
 
-  const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-  async function deliver(message) {
-    for (const delay of [0, 200, 600, 1500, 4000, 8000]) {
-      if (delay) await sleep(delay);
-      try {
-        const answer = await api.runtime.sendMessage(message);
-        if (answer && !answer.error) return answer;
-        if (answer?.error && !/storage/i.test(answer.error)) return answer; // refused: retrying won't help
-      } catch (e) {
-        if (!api.runtime?.id) return null; // extension reloaded or removed
-      }
-    }
-    return null;
-  }
-
   // Sightings leave in the order they happened (a tile before the verify that follows it).
   let queue = Promise.resolve();
-  function send(seenPromise, time = Date.now()) {
-    const tz = -new Date().getTimezoneOffset();
+  function send(seenPromise, { time, tz } = stamp()) {
     const id = newId();
     queue = queue.then(async () => {
       const seen = await seenPromise;
@@ -122,7 +104,7 @@
     const path = event.composedPath().filter((n) => n instanceof Element).slice(0, MAX_PATH);
     if (!path.length) return;
     const snapshots = path.map(attrsOf);
-    const time = Date.now();
+    const when = stamp();
     send(ready.then((ok) => {
       if (!ok) return null;
       const hit = partOf(path);
@@ -130,7 +112,7 @@
       const seen = { what: "click", part: hit.part, before: snapshots[hit.index], ...instructions() };
       if (hit.part !== "tile") return seen;
       return after(path[hit.index], seen.before).then((a) => ({ ...seen, after: a }));
-    }), time);
+    }), when);
   }
 
   function state() {
@@ -162,21 +144,11 @@
   }
 
   async function askWatch() {
-    for (const delay of [0, 500, 2000]) {
-      if (delay) await sleep(delay);
-      try {
-        const answer = await api.runtime.sendMessage({ type: "captcha_watch" });
-        if (answer && !answer.error) {
-          if (!answer.provider) return false;
-          watch = answer.watch || {};
-          anyClick = Boolean(answer.any_click);
-          return true;
-        }
-      } catch (e) {
-        if (!api.runtime?.id) return false;
-      }
-    }
-    return false;
+    const answer = await deliver({ type: "captcha_watch" });
+    if (!answer?.provider || answer.error) return false;
+    watch = answer.watch || {};
+    anyClick = Boolean(answer.any_click);
+    return true;
   }
 
   const ready = askWatch();

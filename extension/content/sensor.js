@@ -13,10 +13,7 @@
   if (globalThis.__digitusSensor) return; // injected twice (about:blank frames, re-injection)
   globalThis.__digitusSensor = true;
 
-  const api = globalThis.browser ?? globalThis.chrome;
-  // The classroom demo (www/) runs this same sensor as a page script, with the Rust core in the page.
-  // A web page cannot reach this variable in the extension's isolated world.
-  const transport = globalThis.__digitusTransport ?? ((message) => api.runtime.sendMessage(message));
+  const { newId, stamp, deliver } = globalThis.__digitus; // content/common.js, listed before this file
   const MAX_PATH = 16;
   const MAX_ATTRS = 24;
   const ATTR_MAX = 120;
@@ -27,8 +24,6 @@
   const SKIP = /^(style|on.*|src|srcset|d|points|nonce|integrity|xmlns.*|data-src|data-srcset)$/;
   const VALUE_INPUTS = new Set(["radio", "checkbox", "submit", "button", "reset"]);
   const KEY_ROLES = new Set(["button", "radio", "checkbox", "switch", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "tab", "link"]);
-
-  const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
   function nthOf(el) {
     const parent = el.parentElement ?? el.parentNode;
@@ -131,22 +126,8 @@
   let lastTyped = null; // the composer the user typed in last: found again on "Post" without searching the page
   const editableOf = (el) => el?.closest?.("textarea, [contenteditable=''], [contenteditable='true']");
 
-  async function send(observation) {
-    const message = { type: "sense", observation };
-    // Quick retries while the background wakes, then every 30 s for two hours while the page lives (a full
-    // disk, a background that failed): a click is never dropped for a storage error. Same id every time, so
-    // the background records it once.
-    for (const delay of [0, 200, 600, 1500, 4000, 8000, ...Array(240).fill(30_000)]) {
-      if (delay) await new Promise((r) => setTimeout(r, delay));
-      try {
-        const answer = await transport(message);
-        if (answer && !answer.error) return;
-        if (answer?.error && !/storage/i.test(answer.error)) return; // refused: retrying won't help
-      } catch (e) {
-        if (!globalThis.__digitusTransport && !api?.runtime?.id) return; // extension reloaded or removed: orphaned
-      }
-    }
-  }
+  // Same id on every retry (common.js), so the background records the act once.
+  const send = (observation) => deliver({ type: "sense", observation });
 
   async function observe(event, action, extra = {}) {
     const els = elementPath(event);
@@ -154,8 +135,7 @@
     const observation = {
       id: newId(),
       action,
-      time: Date.now(),
-      tz: -new Date().getTimezoneOffset(),
+      ...stamp(),
       url: location.href,
       path: els.map(describe),
       after: null,

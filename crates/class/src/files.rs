@@ -89,6 +89,7 @@ impl Sources {
             None => self.root.join("www/index.html"),
             Some("board") if segs.len() == 1 => self.root.join("www/board.html"),
             Some("pkg") if segs.len() > 1 => join(self.out.join("build/pkg"), &segs[1..]),
+            Some("common.js") => self.root.join("extension/content/common.js"),
             Some("sensor.js") => self.root.join("extension/content/sensor.js"),
             Some("captcha.js") => self.root.join("extension/content/captcha.js"),
             Some("style.css") => self.root.join("extension/style.css"),

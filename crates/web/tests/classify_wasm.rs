@@ -1,6 +1,6 @@
 //! Benchmark, not a check of speed: classifies sensor reports N times in wasm in a real browser and prints
 //! the time per classification (performance.now()). Assertions are only about what was classified.
-//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test classify_wasm -- --nocapture`
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p digitus-web --release --target wasm32-unknown-unknown --test classify_wasm -- --nocapture`
 #![cfg(target_arch = "wasm32")]
 
 use digitus::classify::Classifier;
