@@ -5,7 +5,7 @@
 //   trusted click ──▶ sensor.js / captcha.js ──▶ demo_message (wasm core) ──▶ meter (summary, value)
 //                                                                        └──▶ class board (net counts)
 import init, { demo_message } from "/pkg/digitus.js";
-import { KINDS, REVEAL, TEXT, fill, startLanguage } from "/text.js";
+import { REVEAL, TEXT, fill, startLanguage } from "/text.js";
 import { setupCaptcha } from "/captcha-widget.js";
 import { ClassLink } from "/class-link.js";
 import { renderValuations } from "/valuations.js";
@@ -238,7 +238,7 @@ async function refresh() {
       again = false;
       const summary = await ask({ type: "summary" });
       $("total").textContent = String(summary.events);
-      $("kinds").replaceChildren(...KINDS.map((kind) => {
+      $("kinds").replaceChildren(...kinds.map((kind) => {
         const li = make("li", { className: "kind" }, make("output", { className: "count" }, String(summary.kinds[kind] ?? 0)), make("span", { className: "name" }, t().kinds[kind]));
         li.dataset.kind = kind;
         return li;
@@ -271,6 +271,8 @@ const set = await (await fetch("/lab/captcha-set.json")).json();
 let captcha = null;
 let link = null;
 await init({ module_or_path: "/pkg/digitus_bg.wasm" });
+// The kinds of labour, in the core's order: pages never keep their own list.
+const { kinds } = await ask({ type: "vocabulary" });
 // The extension's content scripts (common.js, then the sensors) send to this page's core instead of an
 // extension background. (With the extension installed, its own copies run apart, in their isolated
 // world, and count for the extension.)

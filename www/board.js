@@ -1,6 +1,6 @@
 // The class board: the teacher opens a class, projects its code, and watches the class's totals grow
 // live (server-sent events). Only counts ever reach it; the teacher's token stays in this tab.
-import { KINDS, TEXT, fill, startLanguage } from "/text.js";
+import { TEXT, fill, startLanguage } from "/text.js";
 import { renderValuations } from "/valuations.js";
 
 let lang = startLanguage();
@@ -15,6 +15,8 @@ const SVG = "http://www.w3.org/2000/svg";
 let klass = null; // {code, teacher}
 let stream = null;
 let last = null;
+// The kinds of labour, in the core's order, from the server (which takes them from the core).
+const { kinds } = await (await fetch("/api/vocabulary")).json();
 
 function applyLanguage() {
   document.documentElement.lang = lang;
@@ -29,7 +31,7 @@ function render(totals) {
   $("students").textContent = String(totals.students);
   $("events").textContent = String(totals.events);
   $("seconds").textContent = `${Math.round(totals.seconds)} s`;
-  $("kinds").replaceChildren(...KINDS.map((kind) => {
+  $("kinds").replaceChildren(...kinds.map((kind) => {
     const li = make("li", { className: "kind" }, make("output", { className: "count" }, String(totals.kinds[kind] ?? 0)), make("span", { className: "name" }, t().kinds[kind]));
     li.dataset.kind = kind;
     return li;

@@ -3,7 +3,7 @@
 // lost request, a retry or an undo can never count twice or go missing.
 //
 //   summary (kinds, seconds, CAPTCHA labels) − acknowledged ──▶ POST /api/classes/{code}/labour per kind
-import { KINDS, fill } from "/text.js";
+import { fill } from "/text.js";
 
 const KEY = "digitus-class";
 const MAX_N = 100; // the server's largest |n| per request
@@ -115,7 +115,7 @@ export class ClassLink {
       const d = (this.latest.labels[id] ?? 0) - (sent.labels[id] ?? 0);
       if (d) labelDelta[id] = Math.max(-MAX_N, Math.min(MAX_N, d));
     }
-    const changes = KINDS.map((kind) => [kind, (this.latest.kinds[kind] ?? 0) - (sent.kinds[kind] ?? 0)]).filter(([, n]) => n !== 0);
+    const changes = Object.keys(this.latest.kinds).map((kind) => [kind, (this.latest.kinds[kind] ?? 0) - (sent.kinds[kind] ?? 0)]).filter(([, n]) => n !== 0);
     if (!changes.length && (seconds || Object.keys(labelDelta).length)) changes.push(["captcha", 0]);
     for (const [kind, delta] of changes) {
       const n = Math.max(-MAX_N, Math.min(MAX_N, delta));

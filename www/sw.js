@@ -3,7 +3,7 @@
 // The class API is never cached.
 const CACHE = "digitus-lab-v1";
 const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
-  "/common.js", "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js"];
+  "/common.js", "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(LAB)).then(() => self.skipWaiting()));
@@ -17,7 +17,7 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/download/")) return;
+  if (event.request.method !== "GET" || url.origin !== location.origin || (url.pathname.startsWith("/api/") && url.pathname !== "/api/vocabulary") || url.pathname.startsWith("/download/")) return;
   const key = url.pathname; // ?class=CODE is the same page
   event.respondWith(fetch(event.request).then((response) => {
     if (response.ok) {

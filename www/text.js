@@ -1,10 +1,8 @@
 // Every visible text of the lab and the board, in English and French. The reveal's figures carry their
 // sources here, next to the sentence that uses them, so a figure never travels without its source.
-export const KINDS = ["like", "rating", "tag", "report", "feedback", "review", "captcha"];
-
 export const TEXT = {
   en: {
-    title: "Digitus lab — the work in your clicks",
+    title: "Digitus lab — the work in your clicks", skip: "Skip to the exercises",
     lede: "Every like, star, tag, report and CAPTCHA is a micro-task that trains or feeds a platform's machines. Do here what you do every day online, and watch the meter.",
     lang: "Français", projector: "Large type", theme: "Dark / light", reveal: "Reveal: who pays for this?", backToLab: "Back to the lab",
     classLabel: "Class code", join: "Join", joined: "In class {code}: your counts go to the board, anonymously.", classGone: "Class {code} is closed or unknown.", classOffline: "Class {code}: the board is out of reach, counts will be sent when it is back.", joinHint: "No name is asked; only counts leave this page.",
@@ -23,7 +21,7 @@ export const TEXT = {
     boardTitle: "Class board", boardLede: "Live, anonymous totals of the class's unpaid work.", create: "Start a class", codeIs: "Class code", joinAt: "Students open {url} and type the code.", students: "students", events: "micro-tasks", exportCsv: "Export CSV", close: "Close the class", closed: "This class is closed: everything it held is forgotten.", chartTitle: "Micro-tasks over time", chartLabel: "Micro-tasks done by the class since the start", minutes: "min", boardNoClass: "Start a class to get a code for your students.", confirmClose: "Close the class? Its totals will be forgotten (export them first if you want to keep them).",
   },
   fr: {
-    title: "Labo Digitus — le travail de vos clics",
+    title: "Labo Digitus — le travail de vos clics", skip: "Aller aux exercices",
     lede: "Chaque j'aime, étoile, tag, signalement et CAPTCHA est une micro-tâche qui entraîne ou nourrit les machines d'une plateforme. Faites ici ce que vous faites chaque jour en ligne, et regardez le compteur.",
     lang: "English", projector: "Grands caractères", theme: "Sombre / clair", reveal: "Révéler : qui paie pour ça ?", backToLab: "Retour au labo",
     classLabel: "Code de la classe", join: "Rejoindre", joined: "Dans la classe {code} : vos comptes vont au tableau, anonymement.", classGone: "La classe {code} est fermée ou inconnue.", classOffline: "Classe {code} : le tableau est injoignable, les comptes partiront à son retour.", joinHint: "Aucun nom n'est demandé ; seuls des comptes quittent cette page.",

@@ -37,6 +37,7 @@ pub struct App {
 /// The whole server as one router.
 pub fn router(app: App) -> Router {
     Router::new()
+        .route("/api/vocabulary", get(vocabulary))
         .route("/api/classes", post(create_class))
         .route("/api/classes/{code}", get(class_totals).delete(close_class))
         .route("/api/classes/{code}/students", post(join_class))
@@ -136,6 +137,12 @@ fn no_store<T: IntoResponse>(status: StatusCode, body: T) -> Response {
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// What the board must not repeat on its own: the core's kinds of labour, in the core's order.
+async fn vocabulary() -> Response {
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    no_store(StatusCode::OK, Json(serde_json::json!({ "kinds": kinds })))
 }
 
 async fn create_class(State(app): State<App>, headers: HeaderMap, body: Body) -> Result<Response> {

@@ -326,6 +326,9 @@ async fn pages_carry_security_headers_and_packages_their_sums() {
     let page = client.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
     assert!(page.text().await.unwrap().contains("lab-captcha"));
+    let vocabulary: Value = client.get(format!("{base}/api/vocabulary")).send().await.unwrap().json().await.unwrap();
+    let kinds: Vec<&str> = digitus::model::Kind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(vocabulary["kinds"], json!(kinds));
     let head = client.head(format!("{base}/lab.css")).send().await.unwrap();
     assert_eq!(head.status(), 200);
 
