@@ -3,6 +3,9 @@
 #   dist/chromium/, dist/firefox/, dist/digitus-chromium.zip, dist/digitus-firefox.zip
 # With --bench it also builds the benchmark module (cargo feature "bench") into build/pkg-bench/, which
 # bench/browser/ overlays on a copy of the package; the shipped package never carries it.
+# The shipped module's weight, part by part (twiggy), goes to build/size-report.txt, and the build fails when
+# the gzipped module passes the budget below (raise it only with a reason in bench/README.md).
+WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-405000}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # DIGITUS_OUT moves build/ and dist/ elsewhere (parallel work on one checkout); default: the checkout.
@@ -28,10 +31,43 @@ build_module() {
   log "wasm-opt -Oz"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
-    target/wasm32-unknown-unknown/release/digitus_web.wasm -o "$OUT/build/$dir.opt.wasm"
-  wasm-bindgen --target web --no-typescript --out-name digitus --out-dir "$OUT/build/$dir" "$OUT/build/$dir.opt.wasm"
+    -g target/wasm32-unknown-unknown/release/digitus_web.wasm -o "$OUT/build/$dir.opt.wasm"
+  # -g keeps function names for the size report; the shipped module drops them.
+  wasm-bindgen --target web --no-typescript --remove-name-section --out-name digitus --out-dir "$OUT/build/$dir" "$OUT/build/$dir.opt.wasm"
+}
+
+# What each part of the shipped module weighs: the same module with names, read by twiggy, summed by crate.
+size_report() {
+  local named="$OUT/build/size-named"
+  rm -rf "$named"
+  wasm-bindgen --target web --no-typescript --out-name digitus --out-dir "$named" "$OUT/build/pkg.opt.wasm"
+  local shipped="$OUT/build/pkg/digitus_bg.wasm"
+  local raw gz
+  raw=$(wc -c <"$shipped")
+  gz=$(gzip -9c "$shipped" | wc -c)
+  {
+    echo "Shipped module build/pkg/digitus_bg.wasm: $raw bytes, $gz gzipped (gzip -9); budget $WASM_BUDGET_GZIP gzipped."
+    echo "Public Suffix List: $(grep -m1 '^// VERSION:' data/psl/public_suffix_list.dat)"
+    echo
+    twiggy top -n 100000 -f csv "$named/digitus_bg.wasm" | python3 scripts/size-by-crate.py
+    echo
+    echo "Largest items (twiggy top -n 40):"
+    twiggy top -n 40 "$named/digitus_bg.wasm"
+  } >"$OUT/build/size-report.txt"
+  rm -rf "$named"
+  log "size: $raw bytes, $gz gzipped (budget $WASM_BUDGET_GZIP); parts in build/size-report.txt"
+  if [ "$gz" -gt "$WASM_BUDGET_GZIP" ]; then
+    echo "the background module is $gz bytes gzipped, over the budget of $WASM_BUDGET_GZIP: see build/size-report.txt" >&2
+    exit 1
+  fi
 }
 
 if [ "${1:-}" = "--bench" ]; then build_module pkg-bench --features bench; fi
 build_module pkg
+if command -v twiggy >/dev/null; then
+  size_report
+else
+  echo "twiggy is missing (scripts/setup.sh installs it): no size report" >&2
+  exit 1
+fi
 python3 scripts/package.py

@@ -31,6 +31,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install -q wasm-bindgen-cli --version "$bindgen_version" --force
 fi
 
+# twiggy tells what each part of the module weighs (build/size-report.txt, written by scripts/build.sh).
+if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" != "0.8.0" ]; then
+  log "cargo install twiggy 0.8.0 (a few minutes, once)"
+  cargo install -q twiggy --version 0.8.0 --locked --force
+fi
+
 # wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser.
 apt_need binaryen chromium
 

@@ -277,7 +277,7 @@ impl Core {
         request.audience().admits(sender)?;
         let json = match request {
             Request::Sense { observation } => self.sense_request(store, sender, observation).await?,
-            Request::Summary => serde_json::to_value(Summary::from_rollups(&store.rollups().await?))?,
+            Request::Summary => serde_json::to_value(Summary::from_site_totals(&store.site_totals().await?))?,
             Request::Vocabulary => vocabulary(),
             Request::Events { after, limit } => events_page(store, after, limit).await?,
             Request::Recent { limit } => {
@@ -373,7 +373,7 @@ impl Core {
     /// Deletes the days the retention setting no longer keeps (none when it keeps everything).
     pub async fn apply_retention<S: Store>(&self, store: &S, now_ms: f64) -> Result<u64> {
         match retention_days(store).await? {
-            Some(days) => store.prune_before_day(&crate::store::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
+            Some(days) => store.prune_before_day(&crate::time::retention_cutoff_day(now_ms, days.max(MIN_RETENTION_DAYS))).await,
             None => Ok(0),
         }
     }

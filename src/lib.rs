@@ -21,9 +21,11 @@
 //!  └──────────────┘   ack     │  ├─ ledger    (exactly once, undo, replace) │
 //!                             │  ├─ store::Store ── MemoryStore (tests, lab) │
 //!                             │  │                └─ IdbStore (crates/web)   │
-//!                             │  ├─ summary   (rollups → totals, rankings)  │
+//!                             │  ├─ summary   (totals → answer, rankings)   │
 //!                             │  ├─ backup    (strict file format)          │
-//!                             │  └─ data      (one loader for data/*.json)  │
+//!                             │  ├─ data      (one loader for data/*.json)  │
+//!                             │  └─ site, psl, time (domains, the Public    │
+//!                             │      Suffix List as data, days)            │
 //!                             └─────────────────────────────────────────────┘
 //! ```
 //!
@@ -44,12 +46,14 @@ pub mod error;
 pub mod generic;
 pub mod ledger;
 pub mod model;
+pub mod psl;
 pub mod rules;
 pub mod selector;
 pub mod site;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod time;
 pub mod valuation;
 
 pub use error::{Error, Result};

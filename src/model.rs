@@ -252,42 +252,11 @@ impl Event {
     }
 }
 
-/// Local calendar day for a UTC millisecond time and an offset in minutes.
-pub fn day_of(time_ms: f64, tz_minutes: i32) -> String {
-    let local_ms = time_ms + f64::from(tz_minutes) * 60_000.0;
-    let days = (local_ms / 86_400_000.0).floor() as i64;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian), to avoid a date crate for one function.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+pub use crate::time::day_of;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_are_local_calendar_days() {
-        assert_eq!(day_of(0.0, 0), "1970-01-01");
-        // 2026-11-29T23:30:00Z is already the 30th in Paris (+60 min) and still the 29th in New York.
-        let t = 1_795_995_000_000.0;
-        assert_eq!(day_of(t, 0), "2026-11-29");
-        assert_eq!(day_of(t, 60), "2026-11-30");
-        assert_eq!(day_of(t, -300), "2026-11-29");
-        assert_eq!(day_of(951_782_400_000.0, 0), "2000-02-29");
-    }
 
     #[test]
     fn kinds_serialise_as_their_names() {

@@ -1,5 +1,5 @@
 //! Sites are registrable domains ("eTLD+1") of the top-level page, found with the Public Suffix List
-//! (the `psl` crate compiles the list in), so `www.youtube.com` and `m.youtube.com` are both `youtube.com`
+//! (`crate::psl`, the list as compact data), so `www.youtube.com` and `m.youtube.com` are both `youtube.com`
 //! and `user.github.io` stays apart from `other.github.io`.
 
 /// The host part of an absolute URL, lower-cased, without port, credentials or brackets.
@@ -25,10 +25,8 @@ pub fn site_of(url: &str) -> String {
     if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
         return host;
     }
-    match psl::domain(host.as_bytes()) {
-        Some(domain) if domain.suffix().is_known() => {
-            String::from_utf8_lossy(domain.as_bytes()).into_owned()
-        }
+    match crate::psl::domain(&host) {
+        Some(domain) if domain.known => domain.name.to_string(),
         _ => host,
     }
 }

@@ -1,7 +1,8 @@
-//! The summary every page and the query API show, computed from rollups only (fast at a million events).
+//! The summary every page and the query API show, computed from the totals by site × kind (a few hundred
+//! rows whatever the history's length), or from the rollups (the same numbers; tests compare both).
 
 use crate::model::Kind;
-use crate::store::Rollup;
+use crate::store::{Rollup, SiteTotals, Totals};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,22 +50,31 @@ pub fn ranked<'a>(counts: impl IntoIterator<Item = (&'a String, i64)>) -> Vec<Ra
 }
 
 impl Summary {
+    /// From the totals rows (what the API answers with).
+    pub fn from_site_totals<'a>(rows: impl IntoIterator<Item = &'a SiteTotals>) -> Summary {
+        Summary::from_rows(rows.into_iter().map(|r| (r.site_kind.site.as_str(), r.site_kind.kind, &r.totals)))
+    }
+
+    /// From the rollup rows (by day).
     pub fn from_rollups<'a>(rollups: impl IntoIterator<Item = &'a Rollup>) -> Summary {
+        Summary::from_rows(rollups.into_iter().map(|r| (r.bucket.site.as_str(), r.bucket.kind, &r.totals)))
+    }
+
+    fn from_rows<'a>(rows: impl Iterator<Item = (&'a str, Kind, &'a Totals)>) -> Summary {
         let mut s = Summary::default();
         for kind in Kind::ALL {
             s.kinds.insert(kind.as_str().to_string(), 0);
         }
         let mut ms = 0i64;
         let mut captcha_ms = 0i64;
-        for r in rollups {
-            let kind = r.bucket.kind.as_str();
-            let t = &r.totals;
-            *s.kinds.entry(kind.to_string()).or_default() += t.count;
-            *s.sites.entry(r.bucket.site.clone()).or_default().entry(kind.to_string()).or_default() += t.count;
+        for (site, kind, t) in rows {
+            let name = kind.as_str();
+            *s.kinds.entry(name.to_string()).or_default() += t.count;
+            *s.sites.entry(site.to_string()).or_default().entry(name.to_string()).or_default() += t.count;
             s.events += t.count;
             ms += t.ms;
             s.words += t.words;
-            if r.bucket.kind == Kind::Captcha {
+            if kind == Kind::Captcha {
                 s.captcha.solves += t.count;
                 s.captcha.labels += t.labels;
                 captcha_ms += t.ms;

@@ -6,7 +6,8 @@
 use digitus::backup::{self, Backup, BackupError};
 use digitus::ledger::{self, Outcome};
 use digitus::model::{CaptchaDetail, Effect, Event, Kind};
-use digitus::store::{install_id, rollups_of, schema, MemoryStore, Store};
+use digitus::store::{install_id, rollups_of, schema, site_totals_of, MemoryStore, Store};
+use digitus::summary::Summary;
 use futures::executor::block_on;
 
 mod common;
@@ -69,9 +70,14 @@ fn history(store: &MemoryStore, rng: &mut Rng, prefix: &str, n: usize, sites: &[
     }
 }
 
+/// The books' invariants: rollups = what the events say; totals = the rollups summed over days; and the
+/// summary the API answers with (from totals) = the summary of the rollups.
 fn assert_consistent(store: &MemoryStore, what: &str) {
     let (events, rollups, _) = store.snapshot();
     assert_eq!(rollups, rollups_of(&events), "{what}: rollups must equal what the events say");
+    assert_eq!(store.site_totals_snapshot(), site_totals_of(&rollups), "{what}: totals must equal the rollups summed");
+    let from_totals = Summary::from_site_totals(&block_on(store.site_totals()).unwrap());
+    assert_eq!(from_totals, Summary::from_rollups(&block_on(store.rollups()).unwrap()), "{what}: summary");
 }
 
 fn import_text(store: &MemoryStore, text: &str, batch: usize) -> Result<digitus::store::MergeReport, String> {
@@ -88,7 +94,11 @@ fn no_schema_version_drops_a_store_or_an_index() {
     assert_eq!(schema::dropped(), Vec::<String>::new(), "rexie deletes what the current schema omits");
     let versions: Vec<u32> = schema::HISTORY.iter().map(|(v, _)| *v).collect();
     assert!(versions.windows(2).all(|w| w[1] == w[0] + 1), "versions go up by one: {versions:?}");
-    assert_eq!(schema::current().0, 2);
+    assert_eq!(schema::current().0, 3);
+    // Version 2 as released, frozen likewise; version 3 adds the totals store.
+    let v2: Vec<&str> = schema::HISTORY[1].1.iter().map(|s| s.name).collect();
+    assert_eq!(v2, ["events", "rollups", "items", "settings", "meta"]);
+    assert!(schema::current().1.iter().any(|s| s.name == "totals" && s.key_path == Some("key")));
     // Version 1 as released (frozen here: editing HISTORY[0] must fail this test).
     let v1: Vec<&str> = schema::HISTORY[0].1.iter().map(|s| s.name).collect();
     assert_eq!(v1, ["events", "rollups", "items", "settings"]);
@@ -135,6 +145,8 @@ fn a_backup_round_trips_into_a_fresh_profile_and_reimporting_changes_nothing() {
             }
         }
 
+        assert_consistent(&b, &format!("batch {batch}: imported"));
+        assert_eq!(b.site_totals_snapshot(), a.site_totals_snapshot(), "batch {batch}: same totals");
         let again = import_text(&b, &text, batch).unwrap();
         assert_eq!((again.added, again.already), (0, parsed.len() as u64));
         assert_eq!(b.snapshot(), (ea, ra, ia), "importing the same file twice changes nothing");
@@ -164,6 +176,8 @@ fn merging_two_browsers_keeps_every_event_once_and_rollups_consistent() {
     assert_eq!(merged.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ids, "union of both, each once");
     // And the other way round gives the same books.
     import_text(&b, &export(&a), 1_000).unwrap();
+    assert_consistent(&b, "b after merging a");
+    assert_eq!(a.site_totals_snapshot(), b.site_totals_snapshot());
     assert_eq!(a.snapshot().0, b.snapshot().0);
     assert_eq!(a.snapshot().1, b.snapshot().1);
     // An event undone in both browsers (a double cancel) is removed once, never twice.
@@ -212,6 +226,7 @@ fn retention_prunes_whole_days_and_delete_everything_empties_the_books() {
     block_on(store.put_meta("install_id", "\"keep-me\"")).unwrap();
     block_on(store.delete_everything()).unwrap();
     assert_eq!(store.snapshot().0.len() + store.snapshot().1.len() + store.snapshot().2.len(), 0);
+    assert!(store.site_totals_snapshot().is_empty(), "no totals left");
     assert_eq!(block_on(store.meta("install_id")).unwrap().as_deref(), Some("\"keep-me\""), "the install id stays");
 }
 
@@ -548,6 +563,7 @@ impl Store for FullDisk {
     async fn item(&self, key: &str) -> digitus::Result<Option<digitus::store::ItemState>> { self.inner.item(key).await }
     async fn commit(&self, commit: digitus::store::Commit) -> digitus::Result<()> { self.check()?; self.inner.commit(commit).await }
     async fn rollups(&self) -> digitus::Result<Vec<digitus::store::Rollup>> { self.inner.rollups().await }
+    async fn site_totals(&self) -> digitus::Result<Vec<digitus::store::SiteTotals>> { self.inner.site_totals().await }
     async fn events_after(&self, after: Option<&str>, limit: usize) -> digitus::Result<Vec<Event>> { self.inner.events_after(after, limit).await }
     async fn count_events(&self) -> digitus::Result<u64> { self.inner.count_events().await }
     async fn recent_events(&self, limit: usize) -> digitus::Result<Vec<Event>> { self.inner.recent_events(limit).await }

@@ -1,5 +1,5 @@
 // Storage benchmark page (run by bench/browser/storage.mjs inside the built extension). The same work is
-// done by Digitus (Rust/wasm on rexie: `merge_events`, rollup summary, streamed backup) and by Dexie 4
+// done by Digitus (Rust/wasm on rexie: `merge_events`, summary from totals, streamed backup) and by Dexie 4
 // (the library Data Selfie and Lightbeam used) on the same synthetic events, in the same browser run.
 import init, { BackupExport, bench_events, bench_fill, bench_ingest, bench_summary } from "./pkg/digitus.js";
 import Dexie from "./dexie.mjs";
@@ -9,18 +9,53 @@ const START = Date.UTC(2025, 10, 29);
 
 function dexie(name) {
   const db = new Dexie(name);
-  // Same stores and indexes as Digitus' schema 2.
-  db.version(2).stores({ events: "id, time, site, cancels, item", rollups: "key", items: "", settings: "", meta: "" });
+  // Same stores and indexes as Digitus' schema 3.
+  db.version(3).stores({ events: "id, time, site, cancels, item", rollups: "key", items: "", settings: "", meta: "", totals: "key" });
   return db;
 }
 
 const dayOf = (time, tz) => new Date(time + tz * 60_000).toISOString().slice(0, 10);
 
+/** Adds rollup sums into the totals rows (site × kind) they belong to. */
+function totalsOf(rollupSums) {
+  const totals = new Map();
+  for (const s of rollupSums) {
+    const key = `${s.site}|${s.kind}`;
+    const t = totals.get(key) ?? { key, site: s.site, kind: s.kind, count: 0, ms: 0, words: 0, labels: 0 };
+    t.count += s.count;
+    t.ms += s.ms;
+    t.words += s.words;
+    totals.set(key, t);
+  }
+  return totals;
+}
+
+/** Reads `rows[i]` and adds `sums[i]` to it (or starts from `sums[i]`). */
+const added = (rows, sums) =>
+  sums.map((s, i) => (rows[i] ? { ...rows[i], count: rows[i].count + s.count, ms: rows[i].ms + s.ms, words: rows[i].words + s.words } : s));
+
+/** The summary's shape (kinds, sites, events, seconds, words) from rollup or totals rows. */
+function summarise(rows) {
+  const kinds = {};
+  const sites = {};
+  let events = 0;
+  let ms = 0;
+  let words = 0;
+  for (const r of rows) {
+    kinds[r.kind] = (kinds[r.kind] ?? 0) + r.count;
+    (sites[r.site] ??= {})[r.kind] = (sites[r.site][r.kind] ?? 0) + r.count;
+    events += r.count;
+    ms += r.ms;
+    words += r.words;
+  }
+  return { kinds, sites, events, seconds: ms / 1000, words };
+}
+
 /** What Digitus' merge does per batch, written idiomatically for Dexie, with the same reads: which ids are
  * stored, which are cancelled by stored events, the stored events on each item and each item's state; then
  * add events, update rollups and items, all in one transaction. */
 async function dexieMerge(db, events) {
-  await db.transaction("rw", db.events, db.rollups, db.items, async () => {
+  await db.transaction("rw", db.events, db.rollups, db.totals, db.items, async () => {
     const ids = events.map((e) => e.id);
     const keys = [...new Set(events.map((e) => e.item).filter(Boolean))];
     const [stored, cancellers, onItems, states] = await Promise.all([
@@ -42,15 +77,13 @@ async function dexieMerge(db, events) {
       s.words += e.words ?? 0;
       sums.set(key, s);
     }
-    const rows = await db.rollups.bulkGet([...sums.keys()]);
-    const puts = [...sums.values()].map((s, i) => {
-      const r = rows[i];
-      return r ? { ...r, count: r.count + s.count, ms: r.ms + s.ms, words: r.words + s.words } : s;
-    });
+    const totals = totalsOf(sums.values());
+    const [rows, totalRows] = await Promise.all([db.rollups.bulkGet([...sums.keys()]), db.totals.bulkGet([...totals.keys()])]);
     const items = fresh.filter((e) => e.item && e.effect === "add");
     await Promise.all([
       db.events.bulkAdd(fresh),
-      db.rollups.bulkPut(puts),
+      db.rollups.bulkPut(added(rows, [...sums.values()])),
+      db.totals.bulkPut(added(totalRows, [...totals.values()])),
       db.items.bulkPut(
         items.map((e) => ({ event_id: e.id, kind: e.kind, time: e.time, value: e.value ?? null })),
         items.map((e) => e.item),
@@ -102,6 +135,7 @@ window.bench = {
     }
     const t = performance.now();
     await db.rollups.bulkPut([...sums.values()]);
+    await db.totals.bulkPut([...totalsOf(sums.values()).values()]);
     ms += performance.now() - t;
     db.close();
     return ms;
@@ -109,22 +143,27 @@ window.bench = {
   async wasmSummary(db) {
     return bench_summary(db);
   },
+  /** Dexie reading the rollups by day (14,360 rows for a year), as Digitus did before the totals. */
   async dexieSummary(name) {
     const db = dexie(name);
     await db.open();
     const t = performance.now();
     const rows = await db.rollups.toArray();
-    const kinds = {};
-    const sites = {};
-    let events = 0;
-    for (const r of rows) {
-      kinds[r.kind] = (kinds[r.kind] ?? 0) + r.count;
-      (sites[r.site] ??= {})[r.kind] = (sites[r.site][r.kind] ?? 0) + r.count;
-      events += r.count;
-    }
+    const { events } = summarise(rows);
     const ms = performance.now() - t;
     db.close();
     return { ms, events, rollups: rows.length };
+  },
+  /** Dexie reading the same totals rows Digitus reads (site × kind). */
+  async dexieTotalsSummary(name) {
+    const db = dexie(name);
+    await db.open();
+    const t = performance.now();
+    const rows = await db.totals.toArray();
+    const { events } = summarise(rows);
+    const ms = performance.now() - t;
+    db.close();
+    return { ms, events, totals: rows.length };
   },
   async dexieScanSummary(name) {
     // What a tool without rollups does: read every event.

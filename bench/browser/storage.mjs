@@ -2,8 +2,10 @@
 // synthetic events in the same browser run, reported as ratios (Digitus time / Dexie time).
 //   1. ingest 100,000 events (batches of 2,000: read which ids are stored and cancelled and what stands on
 //      each item, add events, update rollups and items, one transaction per batch);
-//   2. the summary over 1,000,000 events (Digitus reads rollups; Dexie the same rollups, and also a full
-//      scan of the events, what a tool without rollups does);
+//   2. the summary over 1,000,000 events: Digitus as the API computes it (from the totals by site × kind)
+//      against Dexie reading the same totals, and against Dexie reading the rollups by day (how Digitus did
+//      before the totals; Digitus' own rollup path is timed too), and a full scan of the events with Dexie
+//      (what a tool without rollups does);
 //   3. export of 1,000,000 events as a backup file (pages of 5,000).
 // Usage: bash scripts/build.sh --bench && node bench/browser/storage.mjs [events_for_summary=1000000] [runs=3]
 import fs from "node:fs";
@@ -16,7 +18,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const BIG = Number(process.argv[2] || 1_000_000);
 const RUNS = Number(process.argv[3] || 3);
-const INGEST = 100_000;
+// DIGITUS_BENCH_INGEST=0 skips the ingest rows (to measure summary and export alone on a loaded machine).
+const INGEST = Number(process.env.DIGITUS_BENCH_INGEST ?? 100_000);
 const BATCH = 2_000;
 
 // The bench page goes into a copy of the built extension, never into the package.
@@ -47,7 +50,7 @@ const log = (...a) => console.error("[bench]", ...a);
 
 // 1. Ingest 100k, fresh databases each run, alternating who goes first.
 const ingest = { wasm: [], dexie: [] };
-for (let r = 0; r < RUNS; r++) {
+for (let r = 0; r < (INGEST ? RUNS : 0); r++) {
   const order = r % 2 ? ["dexie", "wasm"] : ["wasm", "dexie"];
   for (const who of order) {
     const name = `ingest-${who}-${r}`;
@@ -57,8 +60,8 @@ for (let r = 0; r < RUNS; r++) {
     await call("wipe", name);
   }
 }
-rows.push([`ingest ${INGEST.toLocaleString("en")} events (batches of ${BATCH})`, median(ingest.wasm), median(ingest.dexie)]);
-const convert = await call("convert", INGEST);
+if (INGEST) rows.push([`ingest ${INGEST.toLocaleString("en")} events (batches of ${BATCH})`, median(ingest.wasm), median(ingest.dexie)]);
+const convert = await call("convert", INGEST || 10_000);
 log(`Rust → JS conversion of ${INGEST} events: ${s(convert)}`);
 
 // 2. and 3. need BIG events in each database: filled the fast way (events bulk-added in chunks of 10,000,
@@ -70,19 +73,24 @@ const fillD = await call("dexieFill", "big-dexie", BIG);
 log(`dexie fill: ${s(fillD)}`);
 rows.push([`bulk load ${BIG.toLocaleString("en")} events (chunks of 10,000, rollups written once; setup for the next rows)`, fillW, fillD]);
 
-const sum = { wasm: [], dexie: [], scan: [] };
+const sum = { wasm: [], wasmRollups: [], dexie: [], dexieTotals: [] };
 let check;
 for (let r = 0; r < RUNS; r++) {
   const w = await call("wasmSummary", "big-wasm");
   const d = await call("dexieSummary", "big-dexie");
+  const dt = await call("dexieTotalsSummary", "big-dexie");
   sum.wasm.push(w.ms);
+  sum.wasmRollups.push(w.ms_rollups);
   sum.dexie.push(d.ms);
-  check = { w, d };
+  sum.dexieTotals.push(dt.ms);
+  check = { w, d, dt };
 }
 const scan = await call("dexieScanSummary", "big-dexie");
 log("summary check", JSON.stringify(check), JSON.stringify(scan));
-if (check.w.events !== BIG || check.d.events !== BIG) throw new Error(`summary counts differ from ${BIG}: ${JSON.stringify(check)}`);
-rows.push([`summary over ${BIG.toLocaleString("en")} events (${check.w.rollups.toLocaleString("en")} rollup rows)`, median(sum.wasm), median(sum.dexie)]);
+if (check.w.events !== BIG || check.d.events !== BIG || check.dt.events !== BIG) throw new Error(`summary counts differ from ${BIG}: ${JSON.stringify(check)}`);
+rows.push([`summary over ${BIG.toLocaleString("en")} events, both reading the ${check.w.totals} totals rows (site × kind)`, median(sum.wasm), median(sum.dexieTotals)]);
+rows.push([`summary over ${BIG.toLocaleString("en")} events: Digitus from totals, Dexie from the ${check.w.rollups.toLocaleString("en")} rollup rows`, median(sum.wasm), median(sum.dexie)]);
+rows.push([`summary over ${BIG.toLocaleString("en")} events, both reading the ${check.w.rollups.toLocaleString("en")} rollup rows (Digitus before the totals)`, median(sum.wasmRollups), median(sum.dexie)]);
 
 const exp = { wasm: [], dexie: [] };
 let bytes;
@@ -102,7 +110,7 @@ console.log(`\nChromium ${chromiumVersion}, Dexie ${dexieVersion}, medians of ${
 console.log("| work | Digitus (wasm + rexie) | Dexie 4 | ratio Digitus / Dexie |");
 console.log("|---|---|---|---|");
 for (const [what, w, d] of rows) console.log(`| ${what} | ${s(w)} | ${s(d)} | ${(w / d).toFixed(2)} |`);
-console.log(`\nDigitus times include building each event in Rust and converting it to a JS object (serde-wasm-bindgen): ${s(convert)} per ${INGEST.toLocaleString("en")} events here; Dexie gets ready JS objects (generated by the same Rust code, outside its timing).\n`);
+console.log(`\nDigitus times include building each event in Rust and converting it to a JS object (serde-wasm-bindgen): ${s(convert)} per ${(INGEST || 10_000).toLocaleString("en")} events here; Dexie gets ready JS objects (generated by the same Rust code, outside its timing).\n`);
 console.log(`| summary by scanning every event instead (no rollups, Dexie \`each\`) | — | ${s(scan.ms)} | rollups are ${(scan.ms / median(sum.wasm)).toFixed(0)}× faster |`);
 await browser.close();
 await server.close();

@@ -4,6 +4,11 @@
 //! schema is data, `digitus::store::schema::HISTORY`, and a native test fails if a version drops anything:
 //! * 1: `events` (key `id`, index `time`), `rollups` (key `key`), `items`, `settings`.
 //! * 2: adds indexes `site`, `cancels`, `item` on `events` (forget a site, merges) and the `meta` store.
+//! * 3: adds the `totals` store (site × kind, the rollups summed over days: what summaries read), built
+//!   from the rollups the first time a database of an earlier version opens ([`IdbStore::open`]).
+//!
+//! Rollups and totals ("the books") move together: a write sums its deltas by row ([`BookDeltas`]), reads
+//! the rows it changes in one round, then writes them in the next ([`move_book`]).
 //!
 //! Bulk work (merges, forgetting, pruning) issues every request of a step together and awaits them once,
 //! inside one transaction: awaiting requests one by one costs about 5× (measured, see platform notes),
@@ -11,9 +16,12 @@
 
 use digitus::error::{Error, Result};
 use digitus::model::Event;
+use digitus::model::Kind;
+use digitus::store::schema::{self as history, TOTALS_BUILT};
 use digitus::store::{
-    day_start_ms, schema as history, Bucket, Commit, ItemState, MergePlan, MergeReport, MergeView, Rollup, Store, Totals,
+    BookDeltas, Bucket, Commit, ItemState, MergePlan, MergeReport, MergeView, Rollup, SiteKind, SiteTotals, Store, Totals,
 };
+use digitus::time::{day_start_ms, LOCAL_DAY_SLACK_MS};
 use futures::future::try_join_all;
 use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -21,13 +29,14 @@ use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "digitus";
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 const EVENTS: &str = "events";
 const ROLLUPS: &str = "rollups";
 const ITEMS: &str = "items";
 const SETTINGS: &str = "settings";
 const META: &str = "meta";
+const TOTALS: &str = "totals";
 
 /// The object stores of the current schema, built from `store::schema::current()`, which lists every store
 /// of every earlier version (checked by `tests/storage.rs`).
@@ -65,6 +74,69 @@ struct StoredRollup {
     rollup: Rollup,
 }
 
+/// A totals row as stored: the flat `site|kind` key beside its fields.
+#[derive(Serialize, Deserialize)]
+struct StoredTotals {
+    key: String,
+    #[serde(flatten)]
+    row: SiteTotals,
+}
+
+/// A row key of one of the books (rollups by bucket, totals by site × kind) and how its row is written.
+trait BookKey: Ord {
+    fn key(&self) -> String;
+    fn row(&self, totals: Totals) -> Result<JsValue>;
+}
+
+impl BookKey for Bucket {
+    fn key(&self) -> String {
+        Bucket::key(self)
+    }
+    fn row(&self, totals: Totals) -> Result<JsValue> {
+        to_js(&StoredRollup { key: self.key(), rollup: Rollup { bucket: self.clone(), totals } })
+    }
+}
+
+impl BookKey for SiteKind {
+    fn key(&self) -> String {
+        SiteKind::key(self)
+    }
+    fn row(&self, totals: Totals) -> Result<JsValue> {
+        to_js(&StoredTotals { key: self.key(), row: SiteTotals { site_kind: self.clone(), totals } })
+    }
+}
+
+/// Adds summed deltas to the rows of one book inside a transaction: reads every row concerned together,
+/// then writes them together; a row that returns to zero is deleted. (A stored row's `Totals` is read
+/// straight from the row: the key fields beside it are ignored.)
+async fn move_book<K: BookKey>(store: &rexie::Store, deltas: &BTreeMap<K, Totals>) -> Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<String> = deltas.keys().map(BookKey::key).collect();
+    let rows = try_join_all(keys.iter().map(|k| store.get(JsValue::from_str(k)))).await.map_err(idb_error)?;
+    let mut puts = Vec::new();
+    let mut deletes = Vec::new();
+    for ((book_key, delta), (key, row)) in deltas.iter().zip(keys.into_iter().zip(rows)) {
+        let mut totals = match row.filter(|v| !v.is_undefined()) {
+            Some(v) => from_js::<Totals>(v)?,
+            None => Totals::default(),
+        };
+        totals.add(delta, 1);
+        if totals.is_zero() {
+            deletes.push(JsValue::from_str(&key));
+        } else {
+            puts.push(book_key.row(totals)?);
+        }
+    }
+    futures::try_join!(
+        store.put_all(puts.into_iter().map(|v| (v, None))),
+        try_join_all(deletes.into_iter().map(|k| store.delete(k))),
+    )
+    .map_err(idb_error)?;
+    Ok(())
+}
+
 pub struct IdbStore {
     db: Rexie,
 }
@@ -89,8 +161,40 @@ pub(crate) fn idb_error(e: rexie::Error) -> Error {
 }
 
 impl IdbStore {
+    /// Opens (creating or upgrading) the database; on the first open after an upgrade from a version
+    /// without totals, builds them from the rollups before anything can write.
     pub async fn open(name: &str) -> Result<IdbStore> {
-        Ok(IdbStore { db: schema(name).build().await.map_err(idb_error)? })
+        let store = IdbStore { db: schema(name).build().await.map_err(idb_error)? };
+        store.build_totals_if_missing().await?;
+        Ok(store)
+    }
+
+    /// Sums the rollups into the totals store once per database (marked by `meta.totals_built`). The check
+    /// is repeated inside the writing transaction: another page may have built them meanwhile, and may
+    /// since have recorded into them.
+    async fn build_totals_if_missing(&self) -> Result<()> {
+        if self.meta(TOTALS_BUILT).await?.is_some() {
+            return Ok(());
+        }
+        let tx = self.tx(&[ROLLUPS, TOTALS, META], TransactionMode::ReadWrite)?;
+        let result: Result<()> = async {
+            let (rollups, totals, meta) =
+                (tx.store(ROLLUPS).map_err(idb_error)?, tx.store(TOTALS).map_err(idb_error)?, tx.store(META).map_err(idb_error)?);
+            if meta.get(JsValue::from_str(TOTALS_BUILT)).await.map_err(idb_error)?.is_some_and(|v| !v.is_undefined()) {
+                return Ok(());
+            }
+            let mut sums: BTreeMap<SiteKind, Totals> = BTreeMap::new();
+            for v in rollups.get_all(None, None).await.map_err(idb_error)? {
+                let row: StoredRollup = from_js(v)?;
+                sums.entry(SiteKind::of(&row.rollup.bucket)).or_default().add(&row.rollup.totals, 1);
+            }
+            totals.clear().await.map_err(idb_error)?;
+            move_book(&totals, &sums).await?;
+            meta.put(&JsValue::from_str("true"), Some(&JsValue::from_str(TOTALS_BUILT))).await.map_err(idb_error)?;
+            Ok(())
+        }
+        .await;
+        finish(tx, result).await
     }
 
     pub fn close(self) {
@@ -138,43 +242,36 @@ impl Store for IdbStore {
     async fn commit(&self, commit: Commit) -> Result<()> {
         // Serialise everything first: awaiting anything but IndexedDB inside the transaction would commit it early.
         let event = to_js(&commit.event)?;
-        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let item = match &commit.item {
+            Some((key, Some(state))) => Some((JsValue::from_str(key), Some(to_js(state)?))),
+            Some((key, None)) => Some((JsValue::from_str(key), None)),
+            None => None,
+        };
+        let sums = BookDeltas::of(&commit.deltas);
+        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
         let result: Result<()> = async {
             let events = tx.store(EVENTS).map_err(idb_error)?;
             let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let totals = tx.store(TOTALS).map_err(idb_error)?;
             let items = tx.store(ITEMS).map_err(idb_error)?;
-            events.add(&event, None).await.map_err(idb_error)?;
-            for (bucket, totals, sign) in &commit.deltas {
-                let key = JsValue::from_str(&bucket.key());
-                let mut current: Totals = match rollups.get(key.clone()).await.map_err(idb_error)? {
-                    Some(v) if !v.is_undefined() => from_js::<StoredRollup>(v)?.rollup.totals,
-                    _ => Totals::default(),
-                };
-                current.add(totals, *sign);
-                if current.is_zero() {
-                    rollups.delete(key).await.map_err(idb_error)?;
-                } else {
-                    let row = StoredRollup { key: bucket.key(), rollup: Rollup { bucket: bucket.clone(), totals: current } };
-                    rollups.put(&to_js(&row)?, None).await.map_err(idb_error)?;
+            let write_item = async {
+                match item {
+                    Some((key, Some(state))) => items.put(&state, Some(&key)).await.map(drop),
+                    Some((key, None)) => items.delete(key).await,
+                    None => Ok(()),
                 }
-            }
-            match &commit.item {
-                Some((key, Some(state))) => {
-                    items.put(&to_js(state)?, Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
-                }
-                Some((key, None)) => items.delete(JsValue::from_str(key)).await.map_err(idb_error)?,
-                None => {}
-            }
+                .map_err(idb_error)
+            };
+            futures::try_join!(
+                async { events.add(&event, None).await.map(drop).map_err(idb_error) },
+                move_book(&rollups, &sums.rollups),
+                move_book(&totals, &sums.totals),
+                write_item,
+            )?;
             Ok(())
         }
         .await;
-        match result {
-            Ok(()) => tx.done().await.map(|_| ()).map_err(idb_error),
-            Err(e) => {
-                let _ = tx.abort().await;
-                Err(e)
-            }
-        }
+        finish(tx, result).await
     }
 
     async fn rollups(&self) -> Result<Vec<Rollup>> {
@@ -182,6 +279,13 @@ impl Store for IdbStore {
         let store = tx.store(ROLLUPS).map_err(idb_error)?;
         let rows = store.get_all(None, None).await.map_err(idb_error)?;
         rows.into_iter().map(|v| from_js::<StoredRollup>(v).map(|r| r.rollup)).collect()
+    }
+
+    async fn site_totals(&self) -> Result<Vec<SiteTotals>> {
+        let tx = self.tx(&[TOTALS], TransactionMode::ReadOnly)?;
+        let store = tx.store(TOTALS).map_err(idb_error)?;
+        let rows = store.get_all(None, None).await.map_err(idb_error)?;
+        rows.into_iter().map(|v| from_js::<StoredTotals>(v).map(|r| r.row)).collect()
     }
 
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>> {
@@ -224,101 +328,25 @@ impl Store for IdbStore {
     async fn merge_events(&self, batch: &[Event]) -> Result<MergeReport> {
         // Serialise first (no JS conversions failing half-way through the transaction).
         let values: Vec<JsValue> = batch.iter().map(to_js).collect::<Result<_>>()?;
-        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
         let result: Result<MergeReport> = async {
             let events = tx.store(EVENTS).map_err(idb_error)?;
-            let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
-            let items = tx.store(ITEMS).map_err(idb_error)?;
-            let by_cancels = events.index("cancels").map_err(idb_error)?;
-            let by_item = events.index("item").map_err(idb_error)?;
-            let targets: Vec<&str> = batch.iter().filter_map(|e| e.cancels.as_deref()).collect();
-            let mut keys: Vec<&str> = batch.iter().filter_map(|e| e.item.as_deref()).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            let id_ranges = batch.iter().map(|e| only(&e.id)).collect::<Result<Vec<_>>>()?;
-            let target_ranges = targets.iter().map(|t| only(t)).collect::<Result<Vec<_>>>()?;
-            let key_ranges = keys.iter().map(|k| only(k)).collect::<Result<Vec<_>>>()?;
-            // Round 1: every read the plan needs, issued together (three per event, and one per cancelled event).
-            let (stored, cancelled, target_rows, target_cancelled, on_items) = futures::try_join!(
-                try_join_all(batch.iter().map(|e| events.key_exists(JsValue::from_str(&e.id)))),
-                try_join_all(id_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
-                try_join_all(targets.iter().map(|t| events.get(JsValue::from_str(t)))),
-                try_join_all(target_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
-                try_join_all(key_ranges.into_iter().map(|r| by_item.get_all(Some(r), None))),
-            )
-            .map_err(idb_error)?;
-            let mut view = MergeView::default();
-            for (i, e) in batch.iter().enumerate() {
-                if stored[i] {
-                    view.stored.insert(e.id.clone());
-                }
-                if cancelled[i] > 0 {
-                    view.cancelled.insert(e.id.clone());
-                }
-            }
-            for (i, t) in targets.iter().enumerate() {
-                if target_cancelled[i] > 0 {
-                    view.cancelled.insert(t.to_string());
-                }
-                if let Some(row) = target_rows[i].clone().filter(|v| !v.is_undefined()) {
-                    view.targets.insert(t.to_string(), from_js(row)?);
-                }
-            }
-            for (i, k) in keys.iter().enumerate() {
-                let rows = on_items[i].iter().cloned().map(from_js).collect::<Result<Vec<Event>>>()?;
-                view.item_events.insert(k.to_string(), rows);
-            }
+            // Round 1: every read the plan needs, issued together.
+            let view = read_merge_view(&events, batch).await?;
             let plan = MergePlan::new(batch, &view);
             // The state of each touched item follows from the events on it: write it without reading it.
             let item_writes = plan.item_states(&view);
-            // Round 2: the rollup rows the plan changes.
-            let mut sums: BTreeMap<Bucket, Totals> = BTreeMap::new();
-            for (bucket, totals, sign) in &plan.deltas {
-                sums.entry(bucket.clone()).or_default().add(totals, *sign);
-            }
-            let buckets: Vec<&Bucket> = sums.keys().collect();
-            let rows = try_join_all(buckets.iter().map(|b| rollups.get(JsValue::from_str(&b.key())))).await.map_err(idb_error)?;
-            let mut rollup_puts = Vec::new();
-            let mut rollup_deletes = Vec::new();
-            for (i, bucket) in buckets.iter().enumerate() {
-                let mut totals = match rows[i].clone().filter(|v| !v.is_undefined()) {
-                    Some(v) => from_js::<StoredRollup>(v)?.rollup.totals,
-                    None => Totals::default(),
-                };
-                totals.add(&sums[*bucket], 1);
-                if totals.is_zero() {
-                    rollup_deletes.push(JsValue::from_str(&bucket.key()));
-                } else {
-                    let row = StoredRollup { key: bucket.key(), rollup: Rollup { bucket: (*bucket).clone(), totals } };
-                    rollup_puts.push(to_js(&row)?);
-                }
-            }
-            let mut item_puts = Vec::new();
-            let mut item_deletes = Vec::new();
-            for (key, state) in item_writes {
-                match state {
-                    Some(s) => item_puts.push((to_js(&s)?, JsValue::from_str(&key))),
-                    None => item_deletes.push(JsValue::from_str(&key)),
-                }
-            }
-            let new_ids: std::collections::BTreeSet<&str> = plan.new_events.iter().map(|e| e.id.as_str()).collect();
-            let mut first = std::collections::BTreeSet::new();
-            let event_rows: Vec<&JsValue> = batch
-                .iter()
-                .zip(&values)
-                .filter(|(e, _)| new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()))
-                .map(|(_, v)| v)
-                .collect();
-            // Round 3: every write, issued together. `add_all`/`put_all` wait on their last request only (a
-            // failed request aborts the transaction, which `finish` reports): no callback per event.
+            let sums = BookDeltas::of(&plan.deltas);
+            let event_rows = rows_of_new_events(batch, &values, &plan);
+            // Rounds 2 and 3: the books' rows read then written; events and items written meanwhile.
+            let (rollups, totals, items) =
+                (tx.store(ROLLUPS).map_err(idb_error)?, tx.store(TOTALS).map_err(idb_error)?, tx.store(ITEMS).map_err(idb_error)?);
             futures::try_join!(
-                events.add_all(event_rows.into_iter().map(|v| (v.clone(), None))),
-                rollups.put_all(rollup_puts.into_iter().map(|v| (v, None))),
-                try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
-                items.put_all(item_puts.into_iter().map(|(v, k)| (v, Some(k)))),
-                try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
-            )
-            .map_err(idb_error)?;
+                add_events(&events, event_rows),
+                move_book(&rollups, &sums.rollups),
+                move_book(&totals, &sums.totals),
+                write_items(&items, item_writes),
+            )?;
             Ok(plan.report)
         }
         .await;
@@ -326,14 +354,16 @@ impl Store for IdbStore {
     }
 
     async fn forget_site(&self, site: &str) -> Result<u64> {
-        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
         let result: Result<u64> = async {
             let events = tx.store(EVENTS).map_err(idb_error)?;
             let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let totals = tx.store(TOTALS).map_err(idb_error)?;
             let items = tx.store(ITEMS).map_err(idb_error)?;
             let by_site = events.index("site").map_err(idb_error)?;
-            let (rows, all_rollups) =
-                futures::try_join!(by_site.get_all(Some(only(site)?), None), rollups.get_all(None, None)).map_err(idb_error)?;
+            // Rollup keys are `day|site|kind`: the keys alone tell which rows are the site's.
+            let (rows, rollup_keys) =
+                futures::try_join!(by_site.get_all(Some(only(site)?), None), rollups.get_all_keys(None, None)).map_err(idb_error)?;
             let gone: Vec<Event> = rows.into_iter().map(from_js).collect::<Result<_>>()?;
             let mut keys: Vec<&str> = gone.iter().filter_map(|e| e.item.as_deref()).collect();
             keys.sort_unstable();
@@ -347,16 +377,16 @@ impl Store for IdbStore {
                     }
                 }
             }
-            let mut rollup_deletes = Vec::new();
-            for v in all_rollups {
-                let row: StoredRollup = from_js(v)?;
-                if row.rollup.bucket.site == site {
-                    rollup_deletes.push(JsValue::from_str(&row.key));
-                }
-            }
+            let rollup_deletes: Vec<JsValue> = rollup_keys
+                .into_iter()
+                .filter(|k| k.as_string().is_some_and(|k| k.split('|').nth(1) == Some(site)))
+                .collect();
+            let totals_keys: Vec<JsValue> =
+                Kind::ALL.iter().map(|&kind| JsValue::from_str(&SiteKind { site: site.to_string(), kind }.key())).collect();
             futures::try_join!(
                 try_join_all(gone.iter().map(|e| events.delete(JsValue::from_str(&e.id)))),
                 try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
+                try_join_all(totals_keys.into_iter().map(|k| totals.delete(k))),
                 try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
             )
             .map_err(idb_error)?;
@@ -367,14 +397,15 @@ impl Store for IdbStore {
     }
 
     async fn delete_everything(&self) -> Result<()> {
-        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
         let result: Result<()> = async {
-            let (events, rollups, items) = (
+            let (events, rollups, totals, items) = (
                 tx.store(EVENTS).map_err(idb_error)?,
                 tx.store(ROLLUPS).map_err(idb_error)?,
+                tx.store(TOTALS).map_err(idb_error)?,
                 tx.store(ITEMS).map_err(idb_error)?,
             );
-            futures::try_join!(events.clear(), rollups.clear(), items.clear()).map_err(idb_error)?;
+            futures::try_join!(events.clear(), rollups.clear(), totals.clear(), items.clear()).map_err(idb_error)?;
             Ok(())
         }
         .await;
@@ -383,23 +414,31 @@ impl Store for IdbStore {
 
     async fn prune_before_day(&self, day: &str) -> Result<u64> {
         let start = day_start_ms(day).ok_or_else(|| Error::BadInput(format!("not a day: {day}")))?;
-        // An event's local day can begin up to 18 h after its UTC time: read that far, then filter by day.
-        let upper = KeyRange::upper_bound(&JsValue::from_f64(start + 18.0 * 3_600_000.0), Some(true)).map_err(key_range_error)?;
+        let upper = KeyRange::upper_bound(&JsValue::from_f64(start + LOCAL_DAY_SLACK_MS), Some(true)).map_err(key_range_error)?;
         let before = KeyRange::upper_bound(&JsValue::from_str(day), Some(true)).map_err(key_range_error)?;
-        let tx = self.tx(&[EVENTS, ROLLUPS, ITEMS], TransactionMode::ReadWrite)?;
+        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
         let result: Result<u64> = async {
             let events = tx.store(EVENTS).map_err(idb_error)?;
             let rollups = tx.store(ROLLUPS).map_err(idb_error)?;
+            let totals = tx.store(TOTALS).map_err(idb_error)?;
             let items = tx.store(ITEMS).map_err(idb_error)?;
             let by_time = events.index("time").map_err(idb_error)?;
             let (rows, old_rollups) =
-                futures::try_join!(by_time.get_all(Some(upper), None), rollups.get_all_keys(Some(before), None)).map_err(idb_error)?;
+                futures::try_join!(by_time.get_all(Some(upper), None), rollups.get_all(Some(before), None)).map_err(idb_error)?;
             let mut gone = Vec::new();
             for v in rows {
                 let e: Event = from_js(v)?;
                 if e.day().as_str() < day {
                     gone.push(e);
                 }
+            }
+            // The pruned rollups come off the totals.
+            let mut rollup_deletes = Vec::new();
+            let mut off_totals: Vec<(Bucket, Totals, i64)> = Vec::new();
+            for v in old_rollups {
+                let row: StoredRollup = from_js(v)?;
+                rollup_deletes.push(JsValue::from_str(&row.key));
+                off_totals.push((row.rollup.bucket, row.rollup.totals, -1));
             }
             let with_items: Vec<&Event> = gone.iter().filter(|e| e.item.is_some()).collect();
             let states = try_join_all(with_items.iter().map(|e| items.get(JsValue::from_str(e.item.as_deref().unwrap_or("")))))
@@ -413,12 +452,18 @@ impl Store for IdbStore {
                     }
                 }
             }
+            let off_totals = BookDeltas::of(&off_totals).totals;
             futures::try_join!(
-                try_join_all(gone.iter().map(|e| events.delete(JsValue::from_str(&e.id)))),
-                try_join_all(old_rollups.into_iter().map(|k| rollups.delete(k))),
-                try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
-            )
-            .map_err(idb_error)?;
+                async {
+                    futures::try_join!(
+                        try_join_all(gone.iter().map(|e| events.delete(JsValue::from_str(&e.id)))),
+                        try_join_all(rollup_deletes.into_iter().map(|k| rollups.delete(k))),
+                        try_join_all(item_deletes.into_iter().map(|k| items.delete(k))),
+                    )
+                    .map_err(idb_error)
+                },
+                move_book(&totals, &off_totals),
+            )?;
             Ok(gone.len() as u64)
         }
         .await;
@@ -437,6 +482,87 @@ impl Store for IdbStore {
         store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
         tx.done().await.map(|_| ()).map_err(idb_error)
     }
+}
+
+/// What the store holds about a merge batch, read in one round: three reads per event (stored? cancelled by
+/// a stored event? the stored events on its item) and two per event it cancels (the event, and whether a
+/// stored event already cancels it).
+async fn read_merge_view(events: &rexie::Store, batch: &[Event]) -> Result<MergeView> {
+    let by_cancels = events.index("cancels").map_err(idb_error)?;
+    let by_item = events.index("item").map_err(idb_error)?;
+    let targets: Vec<&str> = batch.iter().filter_map(|e| e.cancels.as_deref()).collect();
+    let mut keys: Vec<&str> = batch.iter().filter_map(|e| e.item.as_deref()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let id_ranges = batch.iter().map(|e| only(&e.id)).collect::<Result<Vec<_>>>()?;
+    let target_ranges = targets.iter().map(|t| only(t)).collect::<Result<Vec<_>>>()?;
+    let key_ranges = keys.iter().map(|k| only(k)).collect::<Result<Vec<_>>>()?;
+    let (stored, cancelled, target_rows, target_cancelled, on_items) = futures::try_join!(
+        try_join_all(batch.iter().map(|e| events.key_exists(JsValue::from_str(&e.id)))),
+        try_join_all(id_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
+        try_join_all(targets.iter().map(|t| events.get(JsValue::from_str(t)))),
+        try_join_all(target_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
+        try_join_all(key_ranges.into_iter().map(|r| by_item.get_all(Some(r), None))),
+    )
+    .map_err(idb_error)?;
+    let mut view = MergeView::default();
+    for (i, e) in batch.iter().enumerate() {
+        if stored[i] {
+            view.stored.insert(e.id.clone());
+        }
+        if cancelled[i] > 0 {
+            view.cancelled.insert(e.id.clone());
+        }
+    }
+    for (i, t) in targets.iter().enumerate() {
+        if target_cancelled[i] > 0 {
+            view.cancelled.insert(t.to_string());
+        }
+        if let Some(row) = target_rows[i].clone().filter(|v| !v.is_undefined()) {
+            view.targets.insert(t.to_string(), from_js(row)?);
+        }
+    }
+    for (k, rows) in keys.iter().zip(on_items) {
+        let rows = rows.into_iter().map(from_js).collect::<Result<Vec<Event>>>()?;
+        view.item_events.insert(k.to_string(), rows);
+    }
+    Ok(view)
+}
+
+/// The already-converted rows of the events the plan adds (each id once).
+fn rows_of_new_events<'a>(batch: &[Event], values: &'a [JsValue], plan: &MergePlan) -> Vec<&'a JsValue> {
+    let new_ids: std::collections::BTreeSet<&str> = plan.new_events.iter().map(|e| e.id.as_str()).collect();
+    let mut first = std::collections::BTreeSet::new();
+    batch
+        .iter()
+        .zip(values)
+        .filter(|(e, _)| new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()))
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// Adds event rows. `add_all` waits on its last request only (a failed request aborts the transaction,
+/// which `finish` reports): no callback per event.
+async fn add_events(events: &rexie::Store, rows: Vec<&JsValue>) -> Result<()> {
+    events.add_all(rows.into_iter().map(|v| (v.clone(), None))).await.map_err(idb_error)
+}
+
+/// Puts or deletes item states (`None`: nothing stands on the item any more).
+async fn write_items(items: &rexie::Store, writes: Vec<(String, Option<ItemState>)>) -> Result<()> {
+    let mut puts = Vec::new();
+    let mut deletes = Vec::new();
+    for (key, state) in writes {
+        match state {
+            Some(s) => puts.push((to_js(&s)?, JsValue::from_str(&key))),
+            None => deletes.push(JsValue::from_str(&key)),
+        }
+    }
+    futures::try_join!(
+        items.put_all(puts.into_iter().map(|(v, k)| (v, Some(k)))),
+        try_join_all(deletes.into_iter().map(|k| items.delete(k))),
+    )
+    .map_err(idb_error)?;
+    Ok(())
 }
 
 /// Commits a transaction whose work succeeded, aborts it otherwise (nothing of a failed step stays).

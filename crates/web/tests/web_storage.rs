@@ -87,11 +87,42 @@ async fn assert_same(idb: &IdbStore, reference: &MemoryStore, what: &str) {
         idb.rollups().await.unwrap().into_iter().map(|r| (r.bucket, r.totals)).collect();
     assert_eq!(stored, rollups, "{what}: rollups");
     assert_eq!(idb.all_items().await.unwrap(), items, "{what}: items");
+    let totals: std::collections::BTreeMap<_, _> =
+        idb.site_totals().await.unwrap().into_iter().map(|r| (r.site_kind, r.totals)).collect();
+    assert_eq!(totals, reference.site_totals_snapshot(), "{what}: totals");
+    assert_eq!(totals, digitus::store::site_totals_of(&rollups), "{what}: totals = rollups summed");
+}
+
+/// Schema `version` of `store::schema::HISTORY`, as that release created it.
+fn schema_at(name: &str, version: u32) -> rexie::RexieBuilder {
+    let (_, stores) = schema::HISTORY.iter().find(|(v, _)| *v == version).expect("a released version");
+    let mut builder = Rexie::builder(name).version(version);
+    for def in stores.iter() {
+        let mut store = ObjectStore::new(def.name);
+        if let Some(path) = def.key_path {
+            store = store.key_path(path);
+        }
+        for (index, path) in def.indexes {
+            store = store.add_index(Index::new(index, path).unique(false).multi_entry(false));
+        }
+        builder = builder.add_object_store(store);
+    }
+    builder
 }
 
 #[wasm_bindgen_test]
 async fn a_version_1_database_opens_with_every_record_kept() {
-    let name = fresh_name("upgrade");
+    upgrade_keeps_every_record(schema_v1, "upgrade-v1").await;
+}
+
+/// Version 2 (no totals): this build sums its rollups into totals on the first open.
+#[wasm_bindgen_test]
+async fn a_version_2_database_opens_with_every_record_kept_and_totals_built() {
+    upgrade_keeps_every_record(|name| schema_at(name, 2), "upgrade-v2").await;
+}
+
+async fn upgrade_keeps_every_record(old_schema: impl Fn(&str) -> rexie::RexieBuilder, test: &str) {
+    let name = fresh_name(test);
     let reference = MemoryStore::new();
     history(&reference, "old", 400, 0x1234_5678).await;
     reference.put_setting("settings", r#"{"paused_sites":["bank.example"],"record_private":false,"local_rules":""}"#).await.unwrap();
@@ -99,7 +130,7 @@ async fn a_version_1_database_opens_with_every_record_kept() {
 
     // Write every record as release 1 stored it: events by id, rollups with their flat key, items under
     // their key, settings as JSON strings.
-    let v1 = schema_v1(&name).build().await.unwrap();
+    let v1 = old_schema(&name).build().await.unwrap();
     let tx = v1.transaction(&["events", "rollups", "items", "settings"], TransactionMode::ReadWrite).unwrap();
     let (ev, ro, it, se) =
         (tx.store("events").unwrap(), tx.store("rollups").unwrap(), tx.store("items").unwrap(), tx.store("settings").unwrap());
@@ -188,6 +219,7 @@ async fn merges_retention_and_delete_match_the_reference_store() {
     idb.delete_everything().await.unwrap();
     assert_eq!(idb.count_events().await.unwrap(), 0);
     assert!(idb.rollups().await.unwrap().is_empty());
+    assert!(idb.site_totals().await.unwrap().is_empty());
     assert!(idb.all_items().await.unwrap().is_empty());
     assert_eq!(idb.meta("install_id").await.unwrap().as_deref(), Some("\"x\""));
     idb.close();
