@@ -1,6 +1,7 @@
 /*
- * Digitus CAPTCHA field watcher: runs in every frame and costs two idle listeners until a CAPTCHA provider's
- * frame speaks to the page. Then it looks at the host page's response fields (`g-recaptcha-response`,
+ * Digitus CAPTCHA field watcher: runs in every frame that can hold a form (not CAPTCHA providers' or the
+ * main ad hosts' frames) and costs three idle listeners until a CAPTCHA provider's frame speaks to the
+ * page. Then it looks at the host page's response fields (`g-recaptcha-response`,
  * `h-captcha-response`, `cf-turnstile-response`, … from data/captcha.json) beside that frame: how
  * Turnstile's and Arkose's success is seen. Event-driven, no polling:
  *
@@ -23,6 +24,9 @@
   // Provider frames, as in the manifest's captcha.js entry (the trigger only; names come from the rules).
   const PROVIDER_FRAME =
     /^https:\/\/(?:(?:www\.)?(?:google\.com|recaptcha\.net)\/recaptcha\/|(?:[\w-]+\.)*(?:hcaptcha\.com|arkoselabs\.com|funcaptcha\.com)\/|challenges\.cloudflare\.com\/)/;
+  // The same providers by origin: a cheap first test for a message before any frame is looked up.
+  const PROVIDER_ORIGIN =
+    /^https:\/\/(?:(?:www\.)?(?:google\.com|recaptcha\.net)|(?:[\w-]+\.)*(?:hcaptcha\.com|arkoselabs\.com|funcaptcha\.com)|challenges\.cloudflare\.com)$/;
   const WIDGET_DEPTH = 4; // how far above a field the widget's frame may sit (its container)
   const MIN_SIDE_PX = 20; // smaller is not a widget a person can see
   const MIN_OPACITY = 0.5;
@@ -91,6 +95,7 @@
   }
 
   addEventListener("message", async (event) => {
+    if (!event.source || event.source === window || !PROVIDER_ORIGIN.test(event.origin)) return;
     const speaker = providerFrames().find((f) => f.contentWindow === event.source);
     if (!speaker) return; // the page itself, or any other frame: not a provider's word
     if (!(await arm())) return;
@@ -102,5 +107,7 @@
   addEventListener("load", (event) => {
     if (event.target instanceof HTMLIFrameElement && PROVIDER_FRAME.test(event.target.src)) arm();
   }, true);
-  if (providerFrames().length) arm();
+  // A frame with no child frames has no provider frame to look for (and on a page of 60,000 elements the
+  // look would walk them all): later frames are caught by the load listener above.
+  if (window.length && providerFrames().length) arm();
 })();
