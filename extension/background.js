@@ -26,7 +26,8 @@ api.alarms?.onAlarm.addListener((alarm) => {
   settle({ type: "settle", now: Date.now() });
 });
 
-api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+/** The core's answer to one message from `sender` (a content script, an extension page). */
+function answer(message, sender) {
   const who = {
     id: sender.id,
     own_id: api.runtime.id,
@@ -38,14 +39,34 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     incognito: Boolean(sender.tab?.incognito),
     tab_id: sender.tab?.id,
   };
-  ready
+  return ready
     .then(() => handle_message(message, who))
     .then((answer) => {
       schedule(answer);
       if (BADGE_AFTER.has(message?.type) && !answer?.error) refreshBadgeSoon();
-      sendResponse(answer);
-    }, (err) => sendResponse({ error: String(err) }));
+      return answer;
+    }, (err) => ({ error: String(err) }));
+}
+
+// Extension pages ask with runtime.sendMessage.
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  answer(message, sender).then(sendResponse);
   return true; // the answer is sent asynchronously
+});
+
+// Content scripts keep one port per frame (content/common.js): {seq, message} in, {seq, answer} out.
+api.runtime.onConnect.addListener((port) => {
+  if (port.name !== "digitus") return;
+  const sender = port.sender;
+  port.onMessage.addListener((request) => {
+    answer(request?.message, sender).then((reply) => {
+      try {
+        port.postMessage({ seq: request?.seq, answer: reply });
+      } catch {
+        // the frame went away; what it sent was still recorded
+      }
+    });
+  });
 });
 
 // ---- Toolbar badge: today's count (local day), unless the settings hide it.
