@@ -93,13 +93,24 @@
     return out;
   }
 
-  /** Index of the nearest element that may be a control, or -1: the only work done on every click. */
+  const isCandidate = (e) => CONTROL_TAGS.has(e.tagName) || e.tagName.includes("-") || e.hasAttribute("role") || e.hasAttribute("tabindex");
+
+  /** Index of the nearest element that may be a control, or -1. */
   function controlIndex(els) {
-    for (let i = 0; i < els.length && i < CANDIDATE_DEPTH; i++) {
-      const e = els[i];
-      if (CONTROL_TAGS.has(e.tagName) || e.tagName.includes("-") || e.hasAttribute("role") || e.hasAttribute("tabindex")) return i;
-    }
+    for (let i = 0; i < els.length && i < CANDIDATE_DEPTH; i++) if (isCandidate(els[i])) return i;
     return -1;
+  }
+
+  /** The only work done on every click: false when no candidate control sits within CANDIDATE_DEPTH
+   * parents of the target, found without building the composed path. A shadow tree on the way (a host
+   * with an open shadow root, a slotted element) leaves the answer to controlIndex on the full path. */
+  function mayHitControl(target) {
+    let e = target instanceof Element ? target : target?.parentElement;
+    for (let i = 0; e && i < CANDIDATE_DEPTH; i++, e = e.parentElement) {
+      if (e.tagName === "HTML") return false;
+      if (isCandidate(e) || e.shadowRoot || e.assignedSlot) return true;
+    }
+    return !e; // the walk left the light tree (a shadow root above): let the full path decide
   }
 
   /** Finds the control again after a re-render: from the nearest ancestor still in the page, walk down by position. */
@@ -223,7 +234,7 @@
   const forwardedByLabel = (els) => els.some((e) => e.tagName === "LABEL" && e.control && !els.includes(e.control));
 
   addEventListener("click", (event) => {
-    if (!event.isTrusted) return;
+    if (!event.isTrusted || !mayHitControl(event.target)) return;
     const els = elementPath(event);
     const control = controlIndex(els);
     if (control < 0 || forwardedByLabel(els)) return;
