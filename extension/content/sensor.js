@@ -143,6 +143,9 @@
 
   // ───────── acts waiting for their second report ─────────
 
+  const WATCH_CONTROL = { attributes: true, childList: true, characterData: true, subtree: true };
+  const WATCH_ANCESTOR = { attributes: true, childList: true };
+
   /** Acts reported once, waiting for the control to settle: id → {finish(early)}. */
   const waiting = new Map();
 
@@ -173,8 +176,8 @@
       clearTimeout(quiet);
       quiet = setTimeout(() => finish(false), SETTLE_QUIET_MS);
     });
-    observer.observe(top, { attributes: true, childList: true, characterData: true, subtree: true });
-    for (let i = control + 1; i < els.length; i++) observer.observe(els[i], { attributes: true, childList: true });
+    observer.observe(top, WATCH_CONTROL);
+    for (let i = control + 1; i < els.length; i++) observer.observe(els[i], WATCH_ANCESTOR);
     const limit = setTimeout(() => finish(false), SETTLE_MAX_MS);
 
     /** `early`: the page is leaving or the user acted again; a chain that has not changed yet is then
@@ -243,7 +246,7 @@
     if (form) activatedAt.set(form, Date.now());
     // A click that posts a composer outside a form carries the composer's counts (the text stays here).
     const extra = {};
-    if (!els[0].closest?.("form") && lastTyped?.isConnected && els.slice(0, 8).some((e) => e.contains(lastTyped))) {
+    if (lastTyped?.isConnected && !els[0].closest?.("form") && els.slice(0, 8).some((e) => e.contains(lastTyped))) {
       const text = lastTyped.value ?? lastTyped.innerText ?? "";
       if (text.trim()) {
         extra.text = textStats(text);
