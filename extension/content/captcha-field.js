@@ -1,9 +1,9 @@
 /*
- * Digitus CAPTCHA field watcher: runs in every frame that can hold a form (not CAPTCHA providers' or the
- * main ad hosts' frames) and costs three idle listeners until a CAPTCHA provider's frame speaks to the
- * page. Then it looks at the host page's response fields (`g-recaptcha-response`,
- * `h-captcha-response`, `cf-turnstile-response`, … from data/captcha.json) beside that frame: how
- * Turnstile's and Arkose's success is seen. Event-driven, no polling:
+ * Digitus CAPTCHA field watcher: injected with sensor.js at document_start into every frame that can hold
+ * a form (not CAPTCHA providers' or the main ad hosts' frames), so a frame gets one injection, and costs
+ * three idle listeners until a CAPTCHA provider's frame loads or speaks to the page. Then it looks at the
+ * host page's response fields (`g-recaptcha-response`, `h-captcha-response`, `cf-turnstile-response`, …
+ * from data/captcha.json) beside that frame: how Turnstile's and Arkose's success is seen. Event-driven, no polling:
  *
  *   a provider frame loads ──▶ {type: "captcha_watch"} ──▶ field names; fields already filled are noted
  *   a message from that frame to the page (how every provider hands its token to its api.js)
