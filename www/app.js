@@ -1,6 +1,6 @@
 // The classroom demo: the practice widgets below behave like real sites' controls, and the same sensor
 // and Rust core as the extension count the work done on them, in this page's memory only.
-import init, { demo_message } from "/pkg/digitus.js";
+import init, { demo_message } from "/pkg/pages.js";
 
 const TEXT = {
   en: {
@@ -88,7 +88,7 @@ document.getElementById("comment-form").addEventListener("submit", (e) => {
 });
 document.getElementById("lang").addEventListener("click", () => { lang = lang === "fr" ? "en" : "fr"; applyLanguage(); });
 
-await init({ module_or_path: "/pkg/digitus_bg.wasm" });
+await init({ module_or_path: "/pkg/pages_bg.wasm" });
 // The sensor sends its observations here instead of to an extension background.
 globalThis.__digitusTransport = async (message) => {
   const answer = await ask(message);

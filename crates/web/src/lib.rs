@@ -10,13 +10,20 @@
 //!  bench pages   ──bench_* (feature "bench")────▶ bench      (never in the shipped module)
 //! ```
 //!
+//! Two modules are shipped, built from this crate with different features, because the background wakes on
+//! every page a person opens and should load only what it runs: `pkg/digitus` (feature "background":
+//! `handle_message` alone) and `pkg/pages` (feature "pages": backup import/export for the options page and
+//! `demo_message` for the classroom lab). The default features build both, for tests and the bench module.
+//!
 //! No judgement lives here. Errors that cross to JavaScript carry the core's machine-readable `code`
 //! beside the sentence (`{error, code}`), see [`error_reply`].
 #![cfg(target_arch = "wasm32")]
 
+#[cfg(feature = "background")]
 pub mod background;
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "pages")]
 pub mod demo;
 pub mod error;
 pub mod idb;

@@ -11,7 +11,9 @@
 //! for (let c; (c = await exp.step(5000)) !== undefined; ) parts.push(c);
 //! new Blob([await exp.head(), ...parts, exp.tail()]);
 //! ```
-//! Also: what the background does on waking (install id, retention).
+//! Also: what the background does on waking (install id, retention). The backup half is in the pages module
+//! only (feature "pages"); the background module keeps `on_wake`.
+#![cfg_attr(not(feature = "pages"), allow(unused_imports, dead_code))]
 
 use crate::idb::{IdbStore, DB_NAME};
 use crate::to_js;
@@ -61,6 +63,7 @@ pub async fn on_wake(store: &IdbStore, core: &Core) {
     }
 }
 
+#[cfg(feature = "pages")]
 struct ImportState {
     backup: Backup,
     store: IdbStore,
@@ -69,12 +72,14 @@ struct ImportState {
     already: Cell<u64>,
 }
 
+#[cfg(feature = "pages")]
 /// An import in progress (see the module doc).
 #[wasm_bindgen]
 pub struct BackupImport {
     state: Rc<ImportState>,
 }
 
+#[cfg(feature = "pages")]
 #[wasm_bindgen]
 impl BackupImport {
     /// Parses and checks the whole file; rejects with the problem named (nothing is written then).
@@ -122,6 +127,7 @@ impl BackupImport {
     }
 }
 
+#[cfg(feature = "pages")]
 struct ExportState {
     store: IdbStore,
     writer: RefCell<Writer>,
@@ -130,12 +136,14 @@ struct ExportState {
     total: u64,
 }
 
+#[cfg(feature = "pages")]
 /// An export in progress: pages of events in id order, then the header (which carries the counts).
 #[wasm_bindgen]
 pub struct BackupExport {
     state: Rc<ExportState>,
 }
 
+#[cfg(feature = "pages")]
 #[wasm_bindgen]
 impl BackupExport {
     pub async fn open(db: Option<String>) -> Result<BackupExport, JsValue> {
@@ -199,6 +207,7 @@ impl BackupExport {
     }
 }
 
+#[cfg(feature = "pages")]
 /// Default batch size of imports, for pages.
 #[wasm_bindgen]
 pub fn import_batch_size() -> usize {
