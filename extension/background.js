@@ -6,6 +6,25 @@ import init, { handle_message } from "./pkg/digitus.js";
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: new URL("./pkg/digitus_bg.wasm", import.meta.url) });
 
+// Provisional acts (src/ledger.rs): a click is held until its second report. The next message settles
+// what is due; so do a closed tab and, if nothing else comes, one alarm at the earliest due time.
+const SETTLE_ALARM = "digitus-settle";
+let alarmAt = null;
+function schedule(answer) {
+  const at = answer?.settle_at;
+  if (typeof at !== "number" || at === alarmAt || !api.alarms) return;
+  alarmAt = at;
+  api.alarms.create(SETTLE_ALARM, { when: Math.max(at, Date.now()) + 50 });
+}
+const fromBackground = () => ({ id: api.runtime.id, own_id: api.runtime.id, url: location.href, in_tab: false });
+const settle = (message) => ready.then(() => handle_message(message, fromBackground())).then(schedule);
+api.tabs?.onRemoved.addListener((tab) => settle({ type: "tab_closed", tab }));
+api.alarms?.onAlarm.addListener((alarm) => {
+  if (alarm.name !== SETTLE_ALARM) return;
+  alarmAt = null;
+  settle({ type: "settle", now: Date.now() });
+});
+
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const who = {
     id: sender.id,
@@ -20,6 +39,9 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   };
   ready
     .then(() => handle_message(message, who))
-    .then(sendResponse, (err) => sendResponse({ error: String(err) }));
+    .then((answer) => {
+      schedule(answer);
+      sendResponse(answer);
+    }, (err) => sendResponse({ error: String(err) }));
   return true; // the answer is sent asynchronously
 });

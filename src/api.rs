@@ -3,7 +3,12 @@
 //! sender it saw, and calls `handle`.
 //!
 //! ```text
-//! {type: "sense", observation: {...}}      content scripts: one trusted action → {outcomes: [...]}
+//! {type: "sense", observation: {...}}      content scripts: one trusted action → {outcomes: [...], settle_at?}
+//!                                          (`after_pending: true`: the first of its two reports; the act is
+//!                                          held as provisional until the second, see `ledger`)
+//! {type: "settle", now: ms}               → {settled: [...], settle_at}  settles held acts that are due (pages,
+//!                                            the background's alarm)
+//! {type: "tab_closed", tab: id}           → {settled: [...], settle_at}  settles the closed tab's held acts
 //! {type: "summary"}                       → {kinds: {like: n, ...}, sites: {site: {kind: n}}, events: n,
 //!                                            top_sites: [{name, count}], ...}
 //! {type: "vocabulary"}                    → {kinds: [...], delete_confirmation, min_retention_days}
@@ -26,7 +31,8 @@ use crate::captcha;
 use crate::classify::Classifier;
 use crate::error::{Error, Result};
 use crate::ledger::{self, Outcome};
-use crate::model::{Event, Observation};
+use crate::limits::{RateLimit, MAX_CHARS_PER_ACT, MAX_HASHTAGS_PER_ACT, MAX_WORDS_PER_ACT, SUBMIT_ACTIVATION_MS};
+use crate::model::{Action, Event, Observation};
 use crate::rules::{load_file, Rule};
 use crate::store::Store;
 use crate::summary::Summary;
@@ -78,6 +84,10 @@ pub enum Request {
     Captcha { observation: crate::captcha::Sighting },
     /// A content script asks which provider its frame belongs to and what to watch there.
     CaptchaWatch,
+    /// Settles the provisional acts due at `now` (ms); sent by the background's alarm (extension only).
+    Settle { now: f64 },
+    /// A tab was closed: its provisional acts will get no second report (extension only).
+    TabClosed { tab: i64 },
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -183,6 +193,11 @@ pub struct Core {
     /// The last storage failure (full quota) while recording, shown by the popup and options page until a
     /// write succeeds again.
     pub storage_error: Option<String>,
+    /// Acts per tab, against scripted bursts (`limits`). In memory: a worker stop resets it.
+    pub rate: RateLimit,
+    /// When the earliest provisional act is due (a cache of the store's list, so that messages while none
+    /// is held read nothing more).
+    pub next_settle: Option<f64>,
 }
 
 impl Core {
@@ -193,7 +208,26 @@ impl Core {
         };
         // A local rule file that stopped compiling must not stop recording with the bundled rules.
         let local = settings.local_rules().unwrap_or_default();
-        Ok(Core { classifier: Classifier::default().with_local_rules(local), settings, storage_error: None })
+        let next_settle = ledger::next_settle(&ledger::provisional(store).await?);
+        Ok(Core {
+            classifier: Classifier::default().with_local_rules(local),
+            settings,
+            storage_error: None,
+            rate: RateLimit::default(),
+            next_settle,
+        })
+    }
+
+    /// Settles the provisional acts due at `now` (ms), if any; the glue calls it before every message, so
+    /// the next message or wake after a lost second report records the act. Cheap when none is due.
+    pub async fn settle_due<S: Store>(&mut self, store: &S, now: f64) -> Result<Vec<Outcome>> {
+        if !self.next_settle.is_some_and(|at| at <= now) {
+            return Ok(Vec::new());
+        }
+        let result = ledger::settle_due(store, now, None).await;
+        let (outcomes, next) = self.note_storage(result)?;
+        self.next_settle = next;
+        Ok(outcomes)
     }
 
     pub async fn handle<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
@@ -211,7 +245,9 @@ impl Core {
     ) -> Result<serde_json::Value> {
         request.audience().admits(sender)?;
         let json = match request {
-            Request::Sense { observation } => self.sense_request(store, sender, observation).await?,
+            Request::Sense { observation } => self.sense_request(store, sender, frame, observation).await?,
+            Request::Settle { now } => self.settle_request(store, now, None).await?,
+            Request::TabClosed { tab } => self.settle_request(store, f64::NEG_INFINITY, Some(tab)).await?,
             Request::Summary => serde_json::to_value(Summary::from_site_totals(&store.site_totals().await?))?,
             Request::Vocabulary => vocabulary(),
             Request::Events { after, limit } => events_page(store, after, limit).await?,
@@ -236,12 +272,26 @@ impl Core {
     }
 
     /// A sensor's report: validated, placed on the browser's own top-level URL, judged and recorded.
-    async fn sense_request<S: Store>(&mut self, store: &S, sender: &Sender, mut observation: Observation) -> Result<serde_json::Value> {
+    async fn sense_request<S: Store>(
+        &mut self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        mut observation: Observation,
+    ) -> Result<serde_json::Value> {
         validate(&observation)?;
         observation.top_url = sender.tab_url.clone();
-        let result = self.sense(store, sender, &observation).await;
+        let result = self.sense(store, sender, frame.tab_id, observation).await;
         let outcomes = self.note_storage(result)?;
-        Ok(serde_json::json!({ "outcomes": outcomes }))
+        Ok(serde_json::json!({ "outcomes": outcomes, "settle_at": self.next_settle }))
+    }
+
+    /// Settles the provisional acts due at `now`, or (with `closed_tab`) every act of a closed tab.
+    async fn settle_request<S: Store>(&mut self, store: &S, now: f64, closed_tab: Option<i64>) -> Result<serde_json::Value> {
+        let result = ledger::settle_due(store, now, closed_tab).await;
+        let (settled, next) = self.note_storage(result)?;
+        self.next_settle = next;
+        Ok(serde_json::json!({ "settled": settled, "settle_at": next }))
     }
 
     async fn set_settings<S: Store>(&mut self, store: &S, settings: Settings) -> Result<serde_json::Value> {
@@ -321,16 +371,54 @@ impl Core {
         }
     }
 
-    async fn sense<S: Store>(&self, store: &S, sender: &Sender, obs: &Observation) -> Result<Vec<Outcome>> {
-        let site = Classifier::site(obs);
+    /// One sensor report: refused (privacy, no person), judged, then held as provisional (a first report),
+    /// settled (the second report of a held act) or recorded (a complete report).
+    async fn sense<S: Store>(&mut self, store: &S, sender: &Sender, tab: Option<i64>, mut obs: Observation) -> Result<Vec<Outcome>> {
+        let ignored = |reason| Ok(vec![Outcome::Ignored { reason }]);
+        let site = Classifier::site(&obs);
         if let Some(reason) = self.not_recorded(sender, &site) {
-            return Ok(vec![Outcome::Ignored { reason }]);
+            return ignored(reason);
         }
-        let labours = self.classifier.classify(obs);
+        if !person_submitted(&obs) {
+            return ignored("submitted with nobody acting on the form");
+        }
+        cap_text(&mut obs);
+        let labours = self.classifier.classify(&obs);
+        if obs.after_pending {
+            if store.contains_event(&obs.id).await? {
+                return Ok(vec![Outcome::AlreadyRecorded { id: obs.id }]); // a late retry of a settled act
+            }
+            if labours.is_empty() {
+                return ignored("not labour");
+            }
+            if !self.rate.admit(tab, &obs.id, obs.time) {
+                return ignored("faster than a person");
+            }
+            let held = ledger::Provisional {
+                act: ledger::Act::of(&obs),
+                site,
+                tab,
+                labours,
+                settle_at: obs.time + ledger::SETTLE_AFTER_MS,
+            };
+            let (outcomes, next) = ledger::hold(store, held).await?;
+            self.next_settle = next;
+            return Ok(outcomes);
+        }
+        if self.next_settle.is_some() {
+            let (settled, next) = ledger::settle_with(store, &obs.id, labours.clone()).await?;
+            self.next_settle = next;
+            if let Some(outcomes) = settled {
+                return Ok(outcomes);
+            }
+        }
         if labours.is_empty() {
-            return Ok(vec![Outcome::Ignored { reason: "not labour" }]);
+            return ignored("not labour");
         }
-        ledger::record(store, &site, obs, labours).await
+        if !self.rate.admit(tab, &obs.id, obs.time) {
+            return ignored("faster than a person");
+        }
+        ledger::record(store, &site, &obs, labours).await
     }
 }
 
@@ -366,7 +454,9 @@ impl Request {
             | Request::ForgetSite { .. }
             | Request::DeleteEverything { .. }
             | Request::ApplyRetention { .. }
-            | Request::SetRetention { .. } => Audience::Pages,
+            | Request::SetRetention { .. }
+            | Request::Settle { .. }
+            | Request::TabClosed { .. } => Audience::Pages,
             Request::Summary | Request::Vocabulary | Request::Events { .. } | Request::Recent { .. } | Request::Settings => {
                 Audience::Anyone
             }
@@ -432,6 +522,21 @@ pub async fn retention_days<S: Store>(store: &S) -> Result<Option<u32>> {
         Some(json) => serde_json::from_str(&json).unwrap_or(None),
         None => None,
     })
+}
+
+/// A submit counts only after a person activated that form a moment before (`limits`); other actions are
+/// trusted input by construction (the sensor drops untrusted events).
+fn person_submitted(obs: &Observation) -> bool {
+    obs.action != Action::Submit || obs.activation_ms.is_some_and(|ms| ms <= SUBMIT_ACTIVATION_MS)
+}
+
+/// Caps what one act's text can count (`limits`): a pasted book counts as a long review, not as a book.
+fn cap_text(obs: &mut Observation) {
+    if let Some(text) = obs.text.as_mut() {
+        text.words = text.words.min(MAX_WORDS_PER_ACT);
+        text.chars = text.chars.min(MAX_CHARS_PER_ACT);
+        text.hashtags = text.hashtags.min(MAX_HASHTAGS_PER_ACT);
+    }
 }
 
 /// Refuses observations no sensor of ours would send.

@@ -6,11 +6,25 @@
 //! * A rating on an item that already has one replaces it (the new event cancels the old one).
 //! * A second "add" on an item whose labour is still standing is the same press seen twice (or a like that
 //!   is already there) and is dropped, except for one-shot kinds after the dedupe window.
+//!
+//! Provisional acts (nothing lost on leaving): a click is reported twice, at once with `after` unknown and
+//! again once the control settled. The first report's judgement is held in the store ([`PROVISIONAL_KEY`]);
+//!
+//! ```text
+//!  first report ──judge(after unknown)──▶ hold(Provisional) ─┬─ second report ──judge(after)──▶ labour: record
+//!                                                            │                               └─ nothing: take back
+//!                                                            └─ tab closed / SETTLE_AFTER_MS passed ──▶ record
+//!                                                               (on the next message, wake or alarm)
+//! ```
+//!
+//! Held in the store, not in memory, so a service worker stopped between the two reports loses nothing;
+//! event ids are the act's id as before, so a settle repeated after a crash records nothing twice.
 
 use crate::error::Result;
+use crate::error::Error;
 use crate::model::{CaptchaDetail, Effect, Event, Kind, Labour, Observation};
 use crate::store::{Bucket, Commit, ItemState, Store, Totals};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Two reports of the same labour closer than this are one press.
 pub const DEDUPE_WINDOW_MS: f64 = 2_000.0;
@@ -32,6 +46,26 @@ pub enum Outcome {
     AlreadyRecorded { id: String },
     /// The same labour seen twice, or an undo with nothing to undo.
     Ignored { reason: &'static str },
+    /// Held until the act's second report (or a timeout) settles it; counted then, not yet.
+    Provisional { id: String, kind: Kind, effect: Effect },
+    /// The second report showed no change (a toggle that did not flip): the provisional act is dropped.
+    Withdrawn { id: String },
+}
+
+/// What the ledger keeps of the act itself beside its judgement: no address, no markup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Act {
+    pub id: String,
+    /// ms since the Unix epoch, the page's clock.
+    pub time: f64,
+    pub tz: i32,
+    pub duration_ms: Option<u32>,
+}
+
+impl Act {
+    pub fn of(obs: &Observation) -> Act {
+        Act { id: obs.id.clone(), time: obs.time, tz: obs.tz, duration_ms: obs.duration_ms }
+    }
 }
 
 /// Estimated duration when none was measured.
@@ -43,26 +77,31 @@ pub fn estimated_ms(labour: &Labour) -> u32 {
     }
 }
 
-/// Event id for the n-th labour found in one observation (a post can be a review and carry hashtags).
-fn event_id(obs: &Observation, n: usize) -> String {
-    if n == 0 { obs.id.clone() } else { format!("{}#{n}", obs.id) }
+/// Event id for the n-th labour found in one act (a post can be a review and carry hashtags).
+fn event_id(act: &Act, n: usize) -> String {
+    if n == 0 { act.id.clone() } else { format!("{}#{n}", act.id) }
 }
 
 /// Records every labour found in an observation.
 pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours: Vec<Labour>) -> Result<Vec<Outcome>> {
+    record_act(store, site, &Act::of(obs), labours).await
+}
+
+/// Records every labour judged of one act.
+pub async fn record_act<S: Store>(store: &S, site: &str, act: &Act, labours: Vec<Labour>) -> Result<Vec<Outcome>> {
     let mut outcomes = Vec::with_capacity(labours.len());
     for (n, labour) in labours.into_iter().enumerate() {
-        let id = event_id(obs, n);
+        let id = event_id(act, n);
         if store.contains_event(&id).await? {
             outcomes.push(Outcome::AlreadyRecorded { id });
             continue;
         }
-        let (duration_ms, measured) = match obs.duration_ms {
+        let (duration_ms, measured) = match act.duration_ms {
             Some(ms) => (ms, true),
             None => (estimated_ms(&labour), false),
         };
         let event = Event {
-            tz: obs.tz,
+            tz: act.tz,
             duration_ms,
             duration_measured: measured,
             effect: labour.effect,
@@ -71,7 +110,7 @@ pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours:
             value: labour.value,
             words: labour.words,
             chars: labour.chars,
-            ..Event::new(id, labour.kind, site, obs.time, labour.rule.clone())
+            ..Event::new(id, labour.kind, site, act.time, labour.rule.clone())
         };
         outcomes.push(record_event(store, event, labour.replaceable).await?);
     }
@@ -137,4 +176,118 @@ pub async fn record_event<S: Store>(store: &S, mut event: Event, replaceable: bo
     };
     store.commit(Commit { event, deltas, item }).await?;
     Ok(outcome)
+}
+
+// ───────────────────────────── provisional acts ─────────────────────────────
+
+/// Setting that holds every provisional act: one key (a handful of acts at a time), written when an act is
+/// held and when it is settled.
+pub const PROVISIONAL_KEY: &str = "provisional-acts";
+/// A provisional act whose second report has not come this long after the act is settled on its first
+/// judgement. The sensor sends the second report within about 1.3 s (its settle wait), or at once when the
+/// page is hidden; this is the backstop for a report that never comes.
+pub const SETTLE_AFTER_MS: f64 = 10_000.0;
+/// More held at once than anyone acts in [`SETTLE_AFTER_MS`] means something is wrong: the oldest are settled.
+pub const MAX_PROVISIONAL: usize = 200;
+
+/// An act judged on its first report, waiting for its second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provisional {
+    pub act: Act,
+    /// Registrable domain of the top-level page.
+    pub site: String,
+    /// The sender's tab, to settle at once when the tab is closed.
+    pub tab: Option<i64>,
+    /// The judgement with `after` unknown, recorded if nothing better comes. Empty once taken back: kept
+    /// until `settle_at` so that a late retry of the first report does not hold the act again.
+    pub labours: Vec<Labour>,
+    /// When it is settled on `labours` without its second report (ms, the act's clock + [`SETTLE_AFTER_MS`]).
+    pub settle_at: f64,
+}
+
+impl Provisional {
+    pub fn outcomes(&self) -> Vec<Outcome> {
+        self.labours
+            .iter()
+            .enumerate()
+            .map(|(n, l)| Outcome::Provisional { id: event_id(&self.act, n), kind: l.kind, effect: l.effect })
+            .collect()
+    }
+}
+
+/// Every provisional act, oldest first.
+pub async fn provisional<S: Store>(store: &S) -> Result<Vec<Provisional>> {
+    match store.setting(PROVISIONAL_KEY).await? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("{PROVISIONAL_KEY}: {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
+async fn save_provisional<S: Store>(store: &S, acts: &[Provisional]) -> Result<()> {
+    store.put_setting(PROVISIONAL_KEY, &serde_json::to_string(acts)?).await
+}
+
+/// Earliest time one of `acts` is due, if any.
+pub fn next_settle(acts: &[Provisional]) -> Option<f64> {
+    acts.iter().map(|p| p.settle_at).reduce(f64::min)
+}
+
+/// Holds an act on its first judgement (a retry of the same report changes nothing). Answers the
+/// provisional outcomes and the earliest time any held act is due.
+pub async fn hold<S: Store>(store: &S, held: Provisional) -> Result<(Vec<Outcome>, Option<f64>)> {
+    let mut acts = provisional(store).await?;
+    if let Some(p) = acts.iter().find(|p| p.act.id == held.act.id) {
+        let outcomes = if p.labours.is_empty() { vec![Outcome::Withdrawn { id: p.act.id.clone() }] } else { p.outcomes() };
+        return Ok((outcomes, next_settle(&acts)));
+    }
+    let outcomes = held.outcomes();
+    let at = acts.partition_point(|p| p.act.time <= held.act.time);
+    acts.insert(at, held);
+    // Never grow without bound: settle the oldest on their first judgement.
+    while acts.len() > MAX_PROVISIONAL {
+        let oldest = acts.remove(0);
+        record_act(store, &oldest.site, &oldest.act, oldest.labours).await?;
+    }
+    save_provisional(store, &acts).await?;
+    Ok((outcomes, next_settle(&acts)))
+}
+
+/// Settles act `id` on its second report's judgement (`labours`): recorded, or taken back when the second
+/// judgement finds nothing. `None` when no act with that id is held (never held, or settled already).
+/// Also answers when the next held act is due.
+pub async fn settle_with<S: Store>(store: &S, id: &str, labours: Vec<Labour>) -> Result<(Option<Vec<Outcome>>, Option<f64>)> {
+    let mut acts = provisional(store).await?;
+    let Some(k) = acts.iter().position(|p| p.act.id == id) else { return Ok((None, next_settle(&acts))) };
+    if acts[k].labours.is_empty() {
+        return Ok((Some(vec![Outcome::Withdrawn { id: id.to_owned() }]), next_settle(&acts))); // a retry
+    }
+    let held = acts[k].clone();
+    let outcomes = if labours.is_empty() {
+        acts[k].labours.clear(); // a tombstone until settle_at
+        vec![Outcome::Withdrawn { id: id.to_owned() }]
+    } else {
+        let outcomes = record_act(store, &held.site, &held.act, labours).await?;
+        // Removed after recording: a crash in between settles it again, and the event ids make that a no-op.
+        acts.remove(k);
+        outcomes
+    };
+    save_provisional(store, &acts).await?;
+    Ok((Some(outcomes), next_settle(&acts)))
+}
+
+/// Settles, oldest first and on their first judgement, every held act that is due at `now` or belongs to
+/// a closed tab (`closed_tab`). Answers what was recorded and when the next one is due.
+pub async fn settle_due<S: Store>(store: &S, now: f64, closed_tab: Option<i64>) -> Result<(Vec<Outcome>, Option<f64>)> {
+    let acts = provisional(store).await?;
+    let due = |p: &Provisional| p.settle_at <= now || (closed_tab.is_some() && p.tab == closed_tab);
+    if !acts.iter().any(due) {
+        return Ok((Vec::new(), next_settle(&acts)));
+    }
+    let (settle, keep): (Vec<Provisional>, Vec<Provisional>) = acts.into_iter().partition(due);
+    let mut outcomes = Vec::new();
+    for p in settle {
+        outcomes.extend(record_act(store, &p.site, &p.act, p.labours).await?);
+    }
+    save_provisional(store, &keep).await?;
+    Ok((outcomes, next_settle(&keep)))
 }

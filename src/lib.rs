@@ -45,6 +45,7 @@ pub mod data;
 pub mod error;
 pub mod generic;
 pub mod ledger;
+pub mod limits;
 pub mod model;
 pub mod psl;
 pub mod rules;

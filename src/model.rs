@@ -124,9 +124,15 @@ pub struct Observation {
     pub top_url: Option<String>,
     /// The acted-on element first, then its ancestors (across shadow roots).
     pub path: Vec<Element>,
-    /// The same chain read again once the page settled, to see toggles flip; `None` if the control vanished.
+    /// The same chain read again once the page settled, to see toggles flip; `None` if the control vanished,
+    /// the page left before it settled, or (with `after_pending`) it is still to come.
     #[serde(default)]
     pub after: Option<Vec<Element>>,
+    /// The first of two reports: sent the moment the user acted (`after` unknown); the same id comes again
+    /// with `after` once the control settled. The background holds the act as provisional until then
+    /// (`ledger::Provisional`), so a tab closed or a page left at once loses nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub after_pending: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<TextStats>,
     /// Measured time the user spent on this action, when the sensor could measure it.
@@ -135,10 +141,16 @@ pub struct Observation {
     /// For `TagKey`: whether the field held text when Enter/comma was pressed.
     #[serde(default)]
     pub has_value: bool,
+    /// For `Submit`: ms from the last trusted activation of this form (a click on its submit control, Enter
+    /// in one of its fields) to the submit; `None` when the form was submitted with nobody acting on it (a
+    /// page calling `requestSubmit()` on a timer). See `limits::SUBMIT_ACTIVATION_MS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_ms: Option<u32>,
 }
 
-/// The core's judgement on an observation: this was labour of this kind, found by this rule.
-#[derive(Debug, Clone, PartialEq)]
+/// The core's judgement on an observation: this was labour of this kind, found by this rule. Serialisable
+/// because provisional acts keep their judgement (never the page's markup or address) in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Labour {
     pub kind: Kind,
     pub effect: Effect,

@@ -34,6 +34,8 @@ fn obs(id: &str, time: f64, path: Vec<Element>, after: Vec<Element>) -> Observat
         text: None,
         duration_ms: None,
         has_value: false,
+        after_pending: false,
+        activation_ms: None,
     }
 }
 
@@ -182,6 +184,7 @@ fn a_submitted_comment_counts_words_and_hashtags_but_keeps_no_text() {
         text: Some(TextStats { words: 12, chars: 70, hashtags: 2 }),
         duration_ms: Some(41_000),
         after: None,
+        activation_ms: Some(0), // the user clicked "Post": the submit follows in the same task
         ..obs("c1", T0, form, vec![])
     };
     let out = w.sense(o);
@@ -317,4 +320,177 @@ fn refusals_carry_a_machine_readable_code() {
     let set = Request::SetSettings { settings: Settings::default() };
     assert_eq!(block_on(w.core.handle(&w.store, &tab("https://evil.example/"), set)).unwrap_err().code(), "forbidden");
     assert_eq!(w.request(json!({"type": "forget_site", "site": ""})).unwrap_err().code(), "bad_input");
+}
+
+// ───────────── two reports per click: provisional acts, settled by the second report or a timeout ─────────────
+
+/// The first report of a click: sent at once, `after` unknown.
+fn first(o: &Observation) -> Observation {
+    Observation { after: None, after_pending: true, ..o.clone() }
+}
+
+fn sense_in_tab(w: &mut World, tab: i64, o: Observation) -> Value {
+    let sender = self::tab(&o.url.clone());
+    let frame = digitus::api::SenderFrame { tab_id: Some(tab), url: Some(o.url.clone()) };
+    block_on(w.core.handle_from(&w.store, &sender, &frame, Request::Sense { observation: o })).unwrap()
+}
+
+fn outcomes(v: &Value) -> Vec<&str> {
+    v["outcomes"].as_array().unwrap().iter().map(|o| o["outcome"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_click_is_held_at_once_and_counted_once_when_its_second_report_comes() {
+    let mut w = World::new();
+    let o = like("a1", T0, false, true);
+    let held = w.sense(first(&o));
+    assert_eq!(outcomes(&held), ["provisional"]);
+    assert_eq!(held["outcomes"][0]["kind"], "like");
+    assert_eq!(held["settle_at"], T0 + digitus::ledger::SETTLE_AFTER_MS);
+    assert_eq!(w.summary().kinds["like"], 0, "not counted while provisional");
+    assert_eq!(outcomes(&w.sense(first(&o))), ["provisional"], "a retry of the first report changes nothing");
+    assert_eq!(outcomes(&w.sense(o.clone())), ["recorded"]);
+    assert_eq!(w.summary().kinds["like"], 1);
+    // Retries of either report, after it was settled, add nothing.
+    assert_eq!(outcomes(&w.sense(o.clone())), ["already_recorded"]);
+    assert_eq!(outcomes(&w.sense(first(&o))), ["already_recorded"]);
+    assert_eq!(block_on(w.core.settle_due(&w.store, T0 + 60_000.0)).unwrap(), vec![]);
+    assert_eq!(w.summary().kinds["like"], 1);
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 1);
+}
+
+#[test]
+fn a_second_report_showing_no_change_takes_the_provisional_act_back() {
+    let mut w = World::new();
+    let unchanged = like("n1", T0, false, false); // a like button that did not flip
+    assert_eq!(outcomes(&w.sense(first(&unchanged))), ["provisional"], "judged with `after` unknown");
+    assert_eq!(outcomes(&w.sense(unchanged.clone())), ["withdrawn"]);
+    // Neither a late retry of the first report nor the timeout brings it back.
+    assert_eq!(outcomes(&w.sense(first(&unchanged))), ["withdrawn"]);
+    assert_eq!(outcomes(&w.sense(unchanged)), ["withdrawn"]);
+    block_on(w.core.settle_due(&w.store, T0 + 60_000.0)).unwrap();
+    assert_eq!(w.summary().kinds["like"], 0);
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 0);
+    assert_eq!(block_on(digitus::ledger::provisional(&w.store)).unwrap(), vec![], "tombstone dropped when due");
+}
+
+#[test]
+fn an_act_whose_second_report_never_comes_is_settled_after_the_timeout_once_even_across_worker_stops() {
+    let mut w = World::new();
+    let o = like("t1", T0, false, true);
+    w.sense(first(&o));
+    // The worker stops: a fresh core on the same store still knows the act is due.
+    let mut woken = block_on(Core::load(&w.store)).unwrap();
+    assert_eq!(woken.next_settle, Some(T0 + digitus::ledger::SETTLE_AFTER_MS));
+    assert_eq!(block_on(woken.settle_due(&w.store, T0 + 1_000.0)).unwrap(), vec![], "not due yet");
+    let settled = block_on(woken.settle_due(&w.store, T0 + digitus::ledger::SETTLE_AFTER_MS)).unwrap();
+    assert!(matches!(&settled[..], [digitus::ledger::Outcome::Recorded { .. }]), "{settled:?}");
+    assert_eq!(block_on(woken.settle_due(&w.store, T0 + 99_000.0)).unwrap(), vec![]);
+    w.core = woken;
+    assert_eq!(w.summary().kinds["like"], 1);
+    // The second report arriving late (a page that was frozen) adds nothing.
+    assert_eq!(outcomes(&w.sense(o)), ["already_recorded"]);
+    assert_eq!(w.summary().kinds["like"], 1);
+}
+
+#[test]
+fn a_closed_tab_settles_its_own_acts_at_once_and_leaves_other_tabs_waiting() {
+    let mut w = World::new();
+    let mine = like("c1", T0, false, true);
+    let mut other = like("c2", T0, false, true);
+    other.url = "https://www.example.org/post/8".into();
+    sense_in_tab(&mut w, 7, first(&mine));
+    sense_in_tab(&mut w, 8, first(&other));
+    let closed = w.request(json!({"type": "tab_closed", "tab": 7})).unwrap();
+    assert_eq!(closed["settled"][0]["outcome"], "recorded");
+    assert_eq!(closed["settle_at"], T0 + digitus::ledger::SETTLE_AFTER_MS, "tab 8's act still held");
+    assert_eq!(w.summary().kinds["like"], 1);
+    let later = w.request(json!({"type": "settle", "now": T0 + 20_000.0})).unwrap();
+    assert_eq!(later["settled"][0]["outcome"], "recorded");
+    assert!(later["settle_at"].is_null());
+    assert_eq!(w.summary().kinds["like"], 2);
+    // Content scripts may not settle.
+    let err = block_on(w.core.handle(&w.store, &tab("https://a.com/"), Request::TabClosed { tab: 8 })).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+}
+
+#[test]
+fn a_like_then_an_unlike_before_either_settled_count_nothing_in_order() {
+    let mut w = World::new();
+    let on = like("o1", T0, false, true);
+    let off = like("o2", T0 + 400.0, true, false);
+    w.sense(first(&on));
+    w.sense(first(&off));
+    // Neither second report comes (the tab was closed): settled oldest first, the unlike cancels the like.
+    block_on(w.core.settle_due(&w.store, T0 + 60_000.0)).unwrap();
+    let s = w.summary();
+    assert_eq!(s.kinds["like"], 0);
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 2);
+}
+
+#[test]
+fn a_complete_report_with_no_first_is_judged_and_recorded_as_before() {
+    let mut w = World::new();
+    assert_eq!(outcomes(&w.sense(like("x1", T0, false, true))), ["recorded"]);
+    let not_labour = obs("x2", T0, chain(el("button", &[("aria-label", "Share")], 0)), chain(el("button", &[("aria-label", "Share")], 0)));
+    assert_eq!(outcomes(&w.sense(first(&not_labour))), ["ignored"], "nothing held for what is not labour");
+    assert_eq!(block_on(digitus::ledger::provisional(&w.store)).unwrap(), vec![]);
+}
+
+// ───────────── no count without a person ─────────────
+
+fn comment_submit(id: &str, activation_ms: Option<u32>, words: u32, hashtags: u32) -> Observation {
+    let form = vec![el("form", &[("class", "comment-form")], 0), el("main", &[], 1), el("body", &[], 1)];
+    Observation {
+        action: Action::Submit,
+        text: Some(TextStats { words, chars: words * 6, hashtags }),
+        after: None,
+        activation_ms,
+        ..obs(id, T0, form, vec![])
+    }
+}
+
+#[test]
+fn a_submit_counts_only_after_a_person_activated_the_form_a_moment_before() {
+    let mut w = World::new();
+    // requestSubmit() on a timer: trusted submit events, nobody there.
+    assert_eq!(w.sense(comment_submit("s1", None, 10, 2))["outcomes"][0]["reason"], "submitted with nobody acting on the form");
+    let late = digitus::limits::SUBMIT_ACTIVATION_MS + 1;
+    assert_eq!(outcomes(&w.sense(comment_submit("s2", Some(late), 10, 2))), ["ignored"], "a click long before does not carry over");
+    assert_eq!(w.summary().events, 0);
+    // A click on "Post", then the page's own check and requestSubmit() 300 ms later: counted.
+    assert_eq!(outcomes(&w.sense(comment_submit("s3", Some(300), 10, 2))), ["recorded", "recorded"]);
+    let s = w.summary();
+    assert_eq!((s.kinds["review"], s.kinds["tag"]), (1, 2));
+}
+
+#[test]
+fn words_and_hashtags_are_capped_per_act() {
+    let mut w = World::new();
+    w.sense(comment_submit("w1", Some(0), 1_000_000, 5_000));
+    let s = w.summary();
+    assert_eq!(s.words, u64::from(digitus::limits::MAX_WORDS_PER_ACT) as i64);
+    assert_eq!(s.kinds["tag"], i64::from(digitus::limits::MAX_HASHTAGS_PER_ACT));
+}
+
+#[test]
+fn a_tab_acting_faster_than_a_person_counts_no_more_than_the_rate_limit() {
+    let mut w = World::new();
+    let mut counted = 0;
+    for i in 0..200u32 {
+        let mut o = like(&format!("r{i}"), T0 + f64::from(i) * 5.0, false, true); // 200 acts a second
+        o.path[2].nth = i; // each on its own post
+        o.after.as_mut().unwrap()[2].nth = i;
+        let first_answer = sense_in_tab(&mut w, 3, first(&o));
+        let second = sense_in_tab(&mut w, 3, o);
+        assert_eq!(outcome(&first_answer) == "provisional", outcome(&second) == "recorded", "both reports agree");
+        counted += usize::from(outcome(&second) == "recorded");
+    }
+    assert_eq!(counted, digitus::limits::RATE_SHORT_MAX);
+    assert_eq!(w.summary().kinds["like"], digitus::limits::RATE_SHORT_MAX as i64);
+    // Another tab is not held back by this one.
+    let mut o = like("elsewhere", T0 + 500.0, false, true);
+    o.path[2].nth = 999;
+    o.after.as_mut().unwrap()[2].nth = 999;
+    assert_eq!(outcome(&sense_in_tab(&mut w, 4, o)), "recorded");
 }

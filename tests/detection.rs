@@ -39,6 +39,8 @@ fn observation(action: Action, url: &str, path: Vec<Element>, after: Option<Vec<
         text: None,
         duration_ms: None,
         has_value: false,
+        after_pending: false,
+        activation_ms: None,
     }
 }
 

@@ -262,6 +262,8 @@ fn obs_for(e: &Event) -> digitus::model::Observation {
         text: None,
         duration_ms: None,
         has_value: false,
+        after_pending: false,
+        activation_ms: None,
     }
 }
 

@@ -3,8 +3,13 @@
 //     and TaskDuration (all JavaScript on the renderer's main thread, isolated worlds included), summed over
 //     N clicks on a like button of the heavy page, with the extension minus without it, divided by N;
 //  2. load time of the heavy page (60,000 elements built during load) with and without the extension:
-//     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio.
-// Usage: node bench/browser/detection.mjs [clicks=40] [loads=10]   (after scripts/build.sh; DIGITUS_OUT honoured)
+//     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio;
+//  3. click → recorded latency: a trusted click on a like button (tests/fixtures/pages/like.html, flips 150 ms
+//     later), then an extension page polls the summary every 10 ms until the like is counted; once with the
+//     tab left open, once with the tab closed 150 ms after the click (a like that is lost is reported as such).
+// Usage: node bench/browser/detection.mjs [clicks=40] [loads=10] [latency runs=20]
+//        (after scripts/build.sh; DIGITUS_OUT honoured). DIGITUS_BASELINE=<another build's dist/chromium>
+//        adds that build as a third browser in the same run (before/after a change, side by side).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,13 +19,16 @@ import { startServer } from "../../tests/e2e/lib/server.mjs";
 
 const clicks = Number(process.argv[2] || 40);
 const loads = Number(process.argv[3] || 10);
+const latencyRuns = Number(process.argv[4] || 20);
+const LOST_AFTER_MS = 12_000; // not counted by then (past the 10 s settle backstop): lost
 const server = await startServer();
 const HEAVY = "https://feed.example.org/pages/heavy.html";
 
-async function launch(withExtension) {
+async function launch(extension) {
+  const withExtension = Boolean(extension);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-bench-"));
   const args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--ignore-certificate-errors", `--host-resolver-rules=MAP * 127.0.0.1:${server.httpsPort}, EXCLUDE localhost`];
-  if (withExtension) args.push(`--disable-extensions-except=${CHROMIUM_DIST}`, `--load-extension=${CHROMIUM_DIST}`);
+  if (withExtension) args.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
   const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, ignoreHTTPSErrors: true, args });
   if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker", { timeout: 30_000 });
   return { context, close: async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
@@ -28,15 +36,17 @@ async function launch(withExtension) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Load times, interleaved: both browsers stay open and take turns (order alternating), so that the load
- * other work puts on the shared cores falls on both alike. */
-async function loadTimes(plain, extended) {
-  const pages = [await plain.context.newPage(), await extended.context.newPage()];
-  for (const page of pages) await page.goto(HEAVY); // warm the HTTP and compile caches once
-  const times = [[], []];
+/** Load times, interleaved: every browser stays open and they take turns (order rotating), so that the
+ * load other work puts on the shared cores falls on all alike. */
+async function loadTimes(browsers) {
+  const pages = [];
+  for (const b of browsers) pages.push(await b.context.newPage());
+  for (const page of pages) await page.goto(HEAVY, { timeout: 180_000 }); // warm the HTTP and compile caches once
+  const times = pages.map(() => []);
   for (let i = 0; i < loads; i++) {
-    for (const k of i % 2 ? [1, 0] : [0, 1]) {
-      await pages[k].goto(`${HEAVY}?run=${i}`, { waitUntil: "load" });
+    const order = pages.map((_, k) => (k + i) % pages.length);
+    for (const k of order) {
+      await pages[k].goto(`${HEAVY}?run=${i}`, { waitUntil: "load", timeout: 180_000 });
       times[k].push(await pages[k].evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd));
     }
   }
@@ -46,7 +56,7 @@ async function loadTimes(plain, extended) {
 /** Main-thread time per trusted click, from CDP's cumulative ScriptDuration and TaskDuration. */
 async function clickCost({ context }) {
   const page = await context.newPage();
-  await page.goto(HEAVY);
+  await page.goto(HEAVY, { timeout: 180_000 });
   await page.bringToFront();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -66,18 +76,67 @@ async function clickCost({ context }) {
   };
 }
 
-const plain = await launch(false);
-const extended = await launch(true);
-const [plainLoads, extendedLoads] = await loadTimes(plain, extended);
-const without = { loadMs: median(plainLoads), loadTimes: plainLoads, ...(await clickCost(plain)) };
-const withExt = { loadMs: median(extendedLoads), loadTimes: extendedLoads, ...(await clickCost(extended)) };
-await plain.close();
-await extended.close();
-await server.close();
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** Click → recorded, in ms, for `latencyRuns` likes on pages of their own; `closeAfterMs`: close the tab then. */
+async function latencies({ context }, closeAfterMs) {
+  const origin = `chrome-extension://${new URL(context.serviceWorkers()[0].url()).host}`;
+  const ext = await context.newPage();
+  await ext.goto(`${origin}/popup.html`);
+  const likes = () => ext.evaluate(async () => (await chrome.runtime.sendMessage({ type: "summary" })).kinds.like ?? 0);
+  const times = [];
+  let lost = 0;
+  for (let i = 0; i < latencyRuns; i++) {
+    const page = await context.newPage();
+    await page.goto(`https://latency${i}.example.org/pages/like.html?close=${closeAfterMs ?? "no"}`);
+    const before = await likes();
+    const t = Date.now();
+    await page.click("#like");
+    if (closeAfterMs !== null) {
+      await new Promise((r) => setTimeout(r, closeAfterMs));
+      await page.close();
+    }
+    let counted = false;
+    while (Date.now() - t < LOST_AFTER_MS) {
+      if ((await likes()) > before) {
+        counted = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (counted) times.push(Date.now() - t);
+    else lost++;
+    if (!page.isClosed()) await page.close();
+  }
+  await ext.close();
+  return { times, lost };
+}
+
+const variants = [
+  { name: "without the extension", extension: null },
+  { name: "with the extension", extension: CHROMIUM_DIST },
+  ...(process.env.DIGITUS_BASELINE ? [{ name: `baseline (${process.env.DIGITUS_BASELINE})`, extension: process.env.DIGITUS_BASELINE }] : []),
+];
+const browsers = [];
+for (const v of variants) browsers.push(await launch(v.extension));
+const loadRuns = await loadTimes(browsers);
 const f = (x) => x.toFixed(2);
-console.log(`heavy page (${HEAVY}), ${loads} loads each, ${clicks} trusted like clicks each`);
-console.log(`load (loadEventEnd, median): without ${f(without.loadMs)} ms, with ${f(withExt.loadMs)} ms, ratio ${(withExt.loadMs / without.loadMs).toFixed(3)}`);
-console.log(`  without: ${without.loadTimes.map((t) => t.toFixed(0)).join(" ")}`);
-console.log(`  with:    ${withExt.loadTimes.map((t) => t.toFixed(0)).join(" ")}`);
-console.log(`main-thread script time per click: without ${f(without.scriptMsPerClick)} ms, with ${f(withExt.scriptMsPerClick)} ms → sensor ≈ ${f(withExt.scriptMsPerClick - without.scriptMsPerClick)} ms`);
-console.log(`main-thread task time per click:   without ${f(without.taskMsPerClick)} ms, with ${f(withExt.taskMsPerClick)} ms → sensor ≈ ${f(withExt.taskMsPerClick - without.taskMsPerClick)} ms`);
+const latencyLine = ({ times, lost }) => times.length
+  ? `median ${quantile(times, 0.5)} ms, p95 ${quantile(times, 0.95)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}), ${lost} of ${latencyRuns} lost`
+  : `all ${latencyRuns} lost (none counted within ${LOST_AFTER_MS / 1000} s)`;
+console.log(`heavy page (${HEAVY}), ${loads} loads each, ${clicks} trusted like clicks each, ${latencyRuns} latency runs each`);
+let without;
+for (let k = 0; k < variants.length; k++) {
+  const r = { ...variants[k], loadMs: median(loadRuns[k]), loadTimes: loadRuns[k], ...(await clickCost(browsers[k])) };
+  without ??= r;
+  console.log(`\n${r.name}`);
+  console.log(`  load (loadEventEnd, median): ${f(r.loadMs)} ms, ratio to without ${(r.loadMs / without.loadMs).toFixed(3)}   [${r.loadTimes.map((t) => t.toFixed(0)).join(" ")}]`);
+  console.log(`  main-thread script time per click: ${f(r.scriptMsPerClick)} ms → sensor ≈ ${f(r.scriptMsPerClick - without.scriptMsPerClick)} ms`);
+  console.log(`  main-thread task time per click:   ${f(r.taskMsPerClick)} ms → sensor ≈ ${f(r.taskMsPerClick - without.taskMsPerClick)} ms`);
+  if (variants[k].extension) {
+    console.log(`  click → recorded, tab left open:           ${latencyLine(await latencies(browsers[k], null))}`);
+    console.log(`  click → recorded, tab closed 150 ms after: ${latencyLine(await latencies(browsers[k], 150))}`);
+  }
+}
+for (const b of browsers) await b.close();
+await server.close();

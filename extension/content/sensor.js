@@ -1,13 +1,21 @@
 /*
- * Digitus sensor: runs in every frame of every page, in the extension's isolated world.
+ * Digitus sensor: runs in the frames of a page that can hold labour, in the extension's isolated world.
  *
- *   trusted click / key / submit ──▶ describe the element and its ancestors (no values, no text typed)
- *        ──▶ wait until the control settles (toggles flip late, nodes get re-rendered)
- *        ──▶ describe it again ──▶ runtime.sendMessage({type: "sense", observation})
- *        ──▶ retry with the same id until the background acknowledges
+ *   trusted click / key ──▶ a candidate control within 8 elements? (button, link, input, role, custom
+ *        │                  element…)  no ──▶ nothing more: no description, no timer, no observer
+ *        ▼ yes
+ *   describe the control and its ancestors (≤ 16; no values, no text typed)
+ *        ──▶ report 1 AT ONCE {after_pending: true}: the background holds the act as provisional
+ *        ──▶ watch that chain only (attributes of the chain, the control's own subtree) until it settles,
+ *            ≤ 1.2 s; the observer is disconnected then
+ *        ──▶ describe again what changed ──▶ report 2, same id, {after}: the background settles the act
+ *            (counted, or taken back when nothing changed)
+ *   page hidden (tab closed, navigation) or a new act ──▶ report 2 of every waiting act at once
+ *   trusted submit ──▶ one report with counts of the text and how long ago a person activated that form
  *
- * It judges nothing: the background's Rust core decides whether an action is labour. Page scripts'
- * synthetic events (isTrusted === false) are never reported.
+ * Delivery (ids stable across retries, one retry policy) is content/common.js. It judges nothing: the
+ * background's Rust core decides whether an act is labour. Page scripts' synthetic events
+ * (isTrusted === false) are never reported.
  */
 (() => {
   if (globalThis.__digitusSensor) return; // injected twice (about:blank frames, re-injection)
@@ -15,15 +23,21 @@
 
   const { newId, stamp, deliver } = globalThis.__digitus; // content/common.js, listed before this file
   const MAX_PATH = 16;
+  const CANDIDATE_DEPTH = 8; // how far above the clicked node a control may be (svg path → icon → button)
   const MAX_ATTRS = 24;
   const ATTR_MAX = 120;
   const TEXT_MAX = 80;
+  const TEXT_NODES_MAX = 48; // text nodes read per element at most, whatever the markup below it
   const SETTLE_MAX_MS = 1200; // longest wait for a toggle to flip after a click
-  const SETTLE_QUIET_MS = 60; // wait after the first mutation, for frameworks that re-render twice
+  const SETTLE_QUIET_MS = 60; // wait after the first change, for frameworks that re-render twice
   // Never sent: styles, handlers, sources, SVG geometry. `value` only for choice and button inputs.
   const SKIP = /^(style|on.*|src|srcset|d|points|nonce|integrity|xmlns.*|data-src|data-srcset)$/;
   const VALUE_INPUTS = new Set(["radio", "checkbox", "submit", "button", "reset"]);
   const KEY_ROLES = new Set(["button", "radio", "checkbox", "switch", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "tab", "link"]);
+  // Elements that can be a control people act on; custom elements (a "-" in the name), anything with a
+  // role or made focusable also count. Wider than any rule's target: the core decides, this only spares
+  // clicks on plain text and layout any work.
+  const CONTROL_TAGS = new Set(["BUTTON", "A", "INPUT", "SELECT", "SUMMARY", "LABEL", "OPTION", "LI"]);
 
   function nthOf(el) {
     const parent = el.parentElement ?? el.parentNode;
@@ -51,13 +65,16 @@
     return d;
   }
 
-  /** The element's text if it is short; reads at most ~2×TEXT_MAX characters, so a click inside a huge
-   * container (body with two children) does not copy the whole page's text. */
+  /** The element's text if it is short; reads at most ~2×TEXT_MAX characters in at most TEXT_NODES_MAX
+   * text nodes, so a click inside a huge container does not copy or walk the whole page. */
   function shortText(el) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     let t = "";
+    let nodes = 0;
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (n.parentElement?.closest("script, style")) continue;
+      if (++nodes > TEXT_NODES_MAX) return null;
+      const parent = n.parentElement?.tagName;
+      if (parent === "SCRIPT" || parent === "STYLE") continue;
       t += n.data.replace(/\s+/g, " ");
       if (t.length > TEXT_MAX * 2) return null;
     }
@@ -65,9 +82,24 @@
     return t && t.length <= TEXT_MAX ? t : null;
   }
 
-  /** Elements from the event's target upwards, across open shadow roots. */
+  /** Elements from the event's target upwards, across open shadow roots (at most MAX_PATH). */
   function elementPath(event) {
-    return event.composedPath().filter((n) => n instanceof Element && n.tagName !== "HTML").slice(0, MAX_PATH);
+    const out = [];
+    for (const n of event.composedPath()) {
+      if (!(n instanceof Element) || n.tagName === "HTML") continue;
+      out.push(n);
+      if (out.length === MAX_PATH) break;
+    }
+    return out;
+  }
+
+  /** Index of the nearest element that may be a control, or -1: the only work done on every click. */
+  function controlIndex(els) {
+    for (let i = 0; i < els.length && i < CANDIDATE_DEPTH; i++) {
+      const e = els[i];
+      if (CONTROL_TAGS.has(e.tagName) || e.tagName.includes("-") || e.hasAttribute("role") || e.hasAttribute("tabindex")) return i;
+    }
+    return -1;
   }
 
   /** Finds the control again after a re-render: from the nearest ancestor still in the page, walk down by position. */
@@ -89,29 +121,6 @@
     return out;
   }
 
-  function settled(els) {
-    return new Promise((resolve) => {
-      const root = els[Math.min(4, els.length - 1)];
-      let quiet;
-      const finish = () => {
-        observer.disconnect();
-        clearTimeout(quiet);
-        clearTimeout(limit);
-        resolve();
-      };
-      // Only changes to the clicked chain itself settle it (a flipped attribute, a node re-rendered away): a
-      // counter animating elsewhere first must not end the wait before the control flips.
-      const observer = new MutationObserver((records) => {
-        const touched = records.some((r) => r.type === "attributes" && els.includes(r.target)) || els.some((e) => !e.isConnected);
-        if (!touched) return;
-        clearTimeout(quiet);
-        quiet = setTimeout(finish, SETTLE_QUIET_MS);
-      });
-      observer.observe(root.getRootNode() instanceof ShadowRoot ? root.getRootNode() : root, { attributes: true, childList: true, subtree: true, characterData: true });
-      const limit = setTimeout(finish, SETTLE_MAX_MS);
-    });
-  }
-
   function textStats(text) {
     const trimmed = text.trim();
     return {
@@ -121,32 +130,93 @@
     };
   }
 
+  // ───────── acts waiting for their second report ─────────
+
+  /** Acts reported once, waiting for the control to settle: id → {finish(early)}. */
+  const waiting = new Map();
+
+  /**
+   * Watches the acted-on chain until it settles, then sends the second report. Only the chain is watched:
+   * attributes of every element of it, the control's own subtree (a label swapped, an icon re-rendered),
+   * and its parent's children (the control replaced). Nothing elsewhere on the page wakes it.
+   */
+  function awaitSettle(observation, els, control, firstReport) {
+    const top = els[control];
+    const changed = new Set(); // elements of the chain whose attributes changed
+    let subtree = false; // something inside the control changed (text, icon)
+    let quiet;
+    /** Notes what records say about the chain; true if they touched it. A feed appending posts to an
+     * ancestor or a counter ticking elsewhere does not end the wait before the control flips. */
+    const note = (records) => {
+      let touched = false;
+      for (const r of records) {
+        if (r.type === "attributes" && els.includes(r.target)) changed.add(r.target);
+        else if (top.contains(r.target)) subtree = true;
+        else if (![...r.removedNodes].some((n) => els.includes(n))) continue; // not the chain re-rendered
+        touched = true;
+      }
+      return touched;
+    };
+    const observer = new MutationObserver((records) => {
+      if (!note(records)) return;
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish(false), SETTLE_QUIET_MS);
+    });
+    observer.observe(top, { attributes: true, childList: true, characterData: true, subtree: true });
+    for (let i = control + 1; i < els.length; i++) observer.observe(els[i], { attributes: true, childList: true });
+    const limit = setTimeout(() => finish(false), SETTLE_MAX_MS);
+
+    /** `early`: the page is leaving or the user acted again; a chain that has not changed yet is then
+     * reported as unknown (`after: null`) rather than as "nothing changed". */
+    function finish(early) {
+      if (!waiting.delete(observation.id)) return;
+      observer.disconnect();
+      clearTimeout(quiet);
+      clearTimeout(limit);
+      note(observer.takeRecords());
+      let after;
+      if (!els[0].isConnected) {
+        const again = relocate(els);
+        after = again ? again.map(describe) : null;
+      } else if (early && !changed.size && !subtree) {
+        after = null;
+      } else {
+        // Unchanged elements keep their first description: only what changed is read again.
+        after = els.map((el, i) => (changed.has(el) || (subtree && i <= control) ? describe(el) : observation.path[i]));
+      }
+      const second = { ...observation, after, after_pending: false };
+      // In order after the first report (the page's retries of it end before), unless the page is going.
+      if (early) deliver({ type: "sense", observation: second });
+      else firstReport.then(() => deliver({ type: "sense", observation: second }));
+    }
+    waiting.set(observation.id, { finish });
+  }
+
+  const finishAll = () => {
+    for (const { finish } of [...waiting.values()]) finish(true);
+  };
+  // Tab closed, navigation, back/forward cache: the second reports go now, while the page can still send.
+  addEventListener("pagehide", finishAll, true);
+
   // When the user started typing in each composer, for the measured duration of a review.
   const typingSince = new WeakMap();
   let lastTyped = null; // the composer the user typed in last: found again on "Post" without searching the page
   const editableOf = (el) => el?.closest?.("textarea, [contenteditable=''], [contenteditable='true']");
+  // The last trusted activation of each form (a click on a button of it, Enter in it): a submit counts
+  // only when a person caused it a moment before (the core holds the limit).
+  const activatedAt = new WeakMap();
+  const formOf = (el) => el.form ?? el.closest?.("form") ?? null;
 
-  // Same id on every retry (common.js), so the background records the act once.
-  const send = (observation) => deliver({ type: "sense", observation });
-
-  async function observe(event, action, extra = {}) {
-    const els = elementPath(event);
-    if (!els.length) return;
-    const observation = {
-      id: newId(),
-      action,
-      ...stamp(),
-      url: location.href,
-      path: els.map(describe),
-      after: null,
-      ...extra,
-    };
-    if (action === "click" || action === "key") {
-      await settled(els);
-      const again = els[0].isConnected ? els : relocate(els);
-      observation.after = again ? again.map(describe) : null;
+  function report(els, action, extra, control = -1) {
+    finishAll(); // acts still waiting go first, in the order they happened
+    const observation = { id: newId(), action, ...stamp(), url: location.href, path: els.map(describe), after: null, ...extra };
+    if (control < 0) {
+      deliver({ type: "sense", observation });
+      return;
     }
-    send(observation);
+    observation.after_pending = true;
+    const firstReport = deliver({ type: "sense", observation });
+    awaitSettle(observation, els, control, firstReport);
   }
 
   // A click on a <label> is followed by a second trusted click on its input: report only that one.
@@ -155,31 +225,39 @@
   addEventListener("click", (event) => {
     if (!event.isTrusted) return;
     const els = elementPath(event);
-    if (!els.length || forwardedByLabel(els)) return;
+    const control = controlIndex(els);
+    if (control < 0 || forwardedByLabel(els)) return;
+    const submitter = els.slice(0, control + 1).find((e) => e.tagName === "BUTTON" || (e.tagName === "INPUT" && /^(submit|image|button)$/.test(e.type)) || e.getAttribute("role") === "button");
+    const form = submitter && formOf(submitter);
+    if (form) activatedAt.set(form, Date.now());
     // A click that posts a composer outside a form carries the composer's counts (the text stays here).
     const extra = {};
-    if (!els[0].closest?.("form")) {
-      const box = lastTyped?.isConnected && els.slice(0, 8).some((e) => e.contains(lastTyped)) ? lastTyped : null;
-      const text = box ? (box.value ?? box.innerText ?? "") : "";
+    if (!els[0].closest?.("form") && lastTyped?.isConnected && els.slice(0, 8).some((e) => e.contains(lastTyped))) {
+      const text = lastTyped.value ?? lastTyped.innerText ?? "";
       if (text.trim()) {
         extra.text = textStats(text);
-        if (typingSince.has(box)) extra.duration_ms = Date.now() - typingSince.get(box);
+        if (typingSince.has(lastTyped)) extra.duration_ms = Date.now() - typingSince.get(lastTyped);
       }
     }
-    observe(event, "click", extra);
+    report(els, "click", extra, control);
   }, true);
 
   addEventListener("keydown", (event) => {
     if (!event.isTrusted || event.repeat) return;
     const el = event.composedPath().find((n) => n instanceof Element);
     if (!el) return;
+    if (event.key === "Enter") {
+      const form = formOf(el);
+      if (form) activatedAt.set(form, Date.now());
+    }
     if ((event.key === "Enter" || event.key === ",") && el.tagName === "INPUT" && /^(text|search|)$/.test(el.type || "")) {
-      observe(event, "tag_key", { has_value: el.value.trim().length > 0 });
+      report(elementPath(event), "tag_key", { has_value: el.value.trim().length > 0 });
       return;
     }
     // Native buttons, links and inputs turn Enter/Space into a click, reported above.
     if ((event.key === "Enter" || event.key === " ") && KEY_ROLES.has(el.getAttribute("role") || "") && !/^(BUTTON|A|INPUT|SUMMARY)$/.test(el.tagName)) {
-      observe(event, "key");
+      const els = elementPath(event);
+      report(els, "key", {}, Math.max(0, controlIndex(els)));
     }
   }, true);
 
@@ -192,12 +270,16 @@
 
   addEventListener("submit", (event) => {
     if (!event.isTrusted || !(event.target instanceof HTMLFormElement)) return;
-    const boxes = [...event.target.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")];
+    const form = event.target;
+    // One activation, one submit: a page resubmitting on a timer gets no second count from one click.
+    const at = activatedAt.get(form);
+    activatedAt.delete(form);
+    const boxes = [...form.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")];
     const text = boxes.map((b) => b.value ?? b.innerText ?? "").join(" ");
     if (!text.trim()) return;
     const started = boxes.map((b) => typingSince.get(b)).filter(Boolean);
-    const extra = { text: textStats(text) };
+    const extra = { text: textStats(text), activation_ms: at === undefined ? null : Math.max(0, Date.now() - at) };
     if (started.length) extra.duration_ms = Date.now() - Math.min(...started);
-    observe(event, "submit", extra);
+    report(elementPath(event), "submit", extra);
   }, true);
 })();

@@ -50,5 +50,7 @@ pub fn bench_observation(url: &str, head: Vec<Element>, pressed_after: bool) -> 
         text: None,
         duration_ms: None,
         has_value: false,
+        after_pending: false,
+        activation_ms: None,
     }
 }

@@ -45,6 +45,10 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
         *guard = Some(Background { core, store });
     }
     let bg = guard.as_mut().expect("unreachable: initialised just above");
+    // Provisional acts whose second report never came are settled before anything else is answered.
+    if let Err(e) = bg.core.settle_due(&bg.store, js_sys::Date::now()).await {
+        gloo::console::warn!(format!("Digitus could not settle held acts: {e}"));
+    }
     let answer = bg.core.handle_from(&bg.store, &sender, &frame, request).await?;
     to_js(&answer)
 }

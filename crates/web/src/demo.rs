@@ -31,6 +31,7 @@ pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
             *guard = Some(Demo { core, store });
         }
         let demo = guard.as_mut().expect("unreachable: initialised just above");
+        demo.core.settle_due(&demo.store, js_sys::Date::now()).await?;
         let is_sense = matches!(request, Request::Sense { .. });
         let sender = Sender { content_script: is_sense, tab_url: Some(page_url), incognito: false };
         to_js(&demo.core.handle(&demo.store, &sender, request).await?)

@@ -37,6 +37,8 @@ fn click(id: &str, time: f64, before: bool, after: bool, url: &str) -> Observati
         text: None,
         duration_ms: None,
         has_value: false,
+        after_pending: false,
+        activation_ms: None,
     }
 }
 

@@ -2,8 +2,11 @@
 // see real host names (www.youtube.com, www.google.com/recaptcha/...). Chromium reaches it through
 // --host-resolver-rules; Firefox through the CONNECT proxy started beside it.
 //
-//   https://<host>/<path>  →  tests/fixtures/sites/<host>/<path>  if that file exists
-//                          →  tests/fixtures/<path>                otherwise
+//   https://<host>/<path>  →  tests/fixtures/sites/<host>/<path>    if that file exists
+//                          →  tests/fixtures/heldout/<host>/<path>  (the held-out set) if that file exists
+//                          →  tests/fixtures/<path>                  otherwise
+// A path without that file may name `<path>.html`, so that real paths such as /vote?id=… or
+// /album/4aawyAB9 are served as they are on the site. Requests of any method (a form that posts) get the file.
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -29,12 +32,16 @@ async function certificate() {
   return { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) };
 }
 
-function resolve(host, urlPath) {
+/** The fixture file served for https://<host><urlPath>, or null (exported: the held-out runner checks where
+ * each of its pages comes from). */
+export function resolve(host, urlPath) {
   const clean = path.normalize(decodeURIComponent(urlPath.split("?")[0])).replace(/^(\.\.[/\\])+/, "");
   const rel = clean.endsWith("/") ? `${clean}index.html` : clean;
-  for (const base of [path.join(FIXTURES, "sites", host), FIXTURES]) {
-    const file = path.join(base, rel);
-    if (file.startsWith(FIXTURES) && fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+  for (const base of [path.join(FIXTURES, "sites", host), path.join(FIXTURES, "heldout", host), FIXTURES]) {
+    for (const candidate of [rel, `${rel}.html`]) {
+      const file = path.join(base, candidate);
+      if (file.startsWith(FIXTURES) && fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+    }
   }
   return null;
 }
