@@ -1,4 +1,5 @@
-// Digitus background: hands every runtime message to the Rust core (wasm) and sends back its answer.
+// Digitus background: hands every runtime message to the Rust core (wasm) and sends back its answer;
+// keeps the toolbar badge on today's count; opens the welcome page once, on install.
 // MV3 service workers refuse dynamic import() and top-level await, so the module is imported
 // statically, init() starts at top level, and each listener waits on it.
 import init, { handle_message } from "./pkg/digitus.js";
@@ -41,7 +42,46 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(() => handle_message(message, who))
     .then((answer) => {
       schedule(answer);
+      if (BADGE_AFTER.has(message?.type) && !answer?.error) refreshBadgeSoon();
       sendResponse(answer);
     }, (err) => sendResponse({ error: String(err) }));
   return true; // the answer is sent asynchronously
+});
+
+// ---- Toolbar badge: today's count (local day), unless the settings hide it.
+const BADGE_AFTER = new Set(["sense", "captcha", "set_settings", "forget_site", "delete_everything", "set_retention", "apply_retention"]);
+const OWN = { id: api.runtime.id, own_id: api.runtime.id, url: api.runtime.getURL("background.js"), in_tab: false };
+let badgeTimer;
+
+function refreshBadgeSoon() {
+  clearTimeout(badgeTimer);
+  badgeTimer = setTimeout(() => refreshBadge().catch(() => {}), 300);
+}
+
+/** "7", "312", "1k", "12k": a badge has room for about four characters. */
+function badgeText(n) {
+  if (n <= 0) return "";
+  return n < 1000 ? String(n) : `${Math.min(999, Math.floor(n / 1000))}k`;
+}
+
+async function refreshBadge() {
+  await ready;
+  const settings = await handle_message({ type: "settings" }, OWN);
+  let text = "";
+  if (!settings.hide_badge) {
+    const now = new Date();
+    const from = +new Date(now.getFullYear(), now.getMonth(), now.getDate());
+    const today = await handle_message({ type: "timeline", from, tz: -now.getTimezoneOffset(), unit: "day" }, OWN);
+    text = badgeText(today.summary?.events ?? 0);
+  }
+  await api.action.setBadgeBackgroundColor({ color: "#3b2a8c" });
+  await api.action.setBadgeText({ text });
+  await api.action.setTitle({ title: text ? `Digitus · ${api.i18n.getMessage("badgeTitle", [text])}` : "Digitus" });
+}
+
+refreshBadgeSoon();
+
+// ---- First run: say what is counted, kept and never kept, and how to pause or delete.
+api.runtime.onInstalled.addListener((details) => {
+  if (details.reason === "install") api.tabs.create({ url: api.runtime.getURL("welcome.html") });
 });

@@ -25,7 +25,10 @@ function renderSettings() {
 }
 
 async function save(next) {
-  settings = await ask({ type: "set_settings", settings: next });
+  // Fresh settings first: the valuation section saves its own fields, which this copy may not have seen.
+  const fresh = await ask({ type: "settings" });
+  const mine = { paused_sites: next.paused_sites, record_private: next.record_private, local_rules: next.local_rules };
+  settings = await ask({ type: "set_settings", settings: { ...fresh, ...mine } });
   renderSettings();
 }
 

@@ -37,7 +37,8 @@ async function exportBackup() {
   $("export-link").hidden = true;
   try {
     await ready();
-    const exporter = await BackupExport.open();
+    // Paused sites and the install id only when the user asks for a full backup.
+    const exporter = await BackupExport.open(undefined, $("export-full").checked);
     const parts = [];
     for (let chunk; (chunk = await exporter.step(5000)) !== undefined; ) {
       parts.push(chunk);
@@ -80,7 +81,9 @@ async function importBackup(file) {
     importer.close();
     say("import-status", t("importDone", formatNumber(p.added), formatNumber(p.already)), "ok");
   } catch (e) {
-    say("import-status", t("importRefused", String(e.message ?? e)), "bad");
+    // Batches written before a failure stay written (each is complete): say so, not "nothing imported".
+    const message = String(e.message ?? e);
+    say("import-status", e.written > 0 ? t("importPartial", formatNumber(e.written), message) : t("importRefused", message), "bad");
   } finally {
     input.disabled = false;
     input.value = "";

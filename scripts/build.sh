@@ -65,6 +65,17 @@ size_report() {
   fi
 }
 
+# The toolbar and store icons: PNGs rendered from the SVG sources (the 16 px cut has its own drawing).
+build_icons() {
+  command -v rsvg-convert >/dev/null || { echo "rsvg-convert is missing: run scripts/setup.sh" >&2; exit 1; }
+  rm -rf "$OUT/build/icons" && mkdir -p "$OUT/build/icons"
+  rsvg-convert -w 16 -h 16 extension/icons/digitus-16.svg -o "$OUT/build/icons/16.png"
+  for size in 32 48 128; do
+    rsvg-convert -w "$size" -h "$size" extension/icons/digitus.svg -o "$OUT/build/icons/$size.png"
+  done
+  log "icons 16, 32, 48, 128 px"
+}
+
 if [ "${1:-}" = "--bench" ]; then
   # One module with every export, under both names, so bench pages overlay it on a copy of the package.
   rm -rf "$OUT/build/pkg-bench"
@@ -75,6 +86,7 @@ rm -rf "$OUT/build/pkg"
 # The background module (handle_message only) and the pages module, side by side in build/pkg/.
 build_module pkg pages --no-default-features --features pages
 build_module pkg digitus --no-default-features --features background
+build_icons
 if command -v twiggy >/dev/null; then
   size_report
 else

@@ -31,11 +31,30 @@ def firefox(manifest):
     return m
 
 
+# npm code the extension ships, copied from node_modules at the version package-lock.json pins (no remote
+# code in an extension): (package, file in the package, name in extension/vendor/).
+VENDORED = [
+    ("chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"),
+    ("chart.js", "LICENSE.md", "chart.js-LICENSE.md"),
+]
+
+
+def vendor(out):
+    (out / "vendor").mkdir(exist_ok=True)
+    for package_name, path, target in VENDORED:
+        source = ROOT / "node_modules" / package_name / path
+        if not source.exists():
+            raise SystemExit(f"[package] {source} is missing: run scripts/setup.sh (npm ci)")
+        shutil.copyfile(source, out / "vendor" / target)
+
+
 def package(name, manifest):
     out = DIST / name
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(ROOT / "extension", out)
     shutil.copytree(OUT / "build" / "pkg", out / "pkg")
+    shutil.copytree(OUT / "build" / "icons", out / "icons", dirs_exist_ok=True)
+    vendor(out)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     with zipfile.ZipFile(DIST / f"digitus-{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(out.rglob("*")):

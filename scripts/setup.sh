@@ -37,8 +37,9 @@ if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" != "0.8.0" ]; then
   cargo install -q twiggy --version 0.8.0 --locked --force
 fi
 
-# wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser.
-apt_need binaryen chromium
+# wasm-opt (binaryen) shrinks the module; chromium is also the demo's browser; rsvg-convert (librsvg2-bin)
+# renders the icons from their SVG sources.
+apt_need binaryen chromium librsvg2-bin
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
@@ -46,7 +47,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$want_test" = "--test" ]; then
-  apt_need chromium-driver firefox-esr
+  # firefox-esr-l10n-fr: the French language pack, for the French end-to-end tests in Firefox.
+  apt_need chromium-driver firefox-esr firefox-esr-l10n-fr
   if ! command -v geckodriver >/dev/null || [ "$(geckodriver --version | awk 'NR==1{print $2}')" != "0.37.1" ]; then
     log "cargo install geckodriver 0.37.1 (a few minutes, once)"
     cargo install -q geckodriver --version 0.37.1 --force

@@ -23,6 +23,13 @@
 //! {type: "apply_retention", now: ms}      → {pruned: n}      deletes days older than settings.retention_days
 //! {type: "captcha_watch"}                 content scripts: what to watch in this frame (data/captcha.json)
 //! {type: "captcha", observation: {...}}   content scripts: a CAPTCHA sighting → {captcha: open|solved|ignored}
+//! {type: "value", from?, to?, tz?, site?, currency?, wage?: {amount, currency}}
+//!                                         → {currency, from, to, methods: [{id, low, high, formula, parameters}],
+//!                                            events, seconds, seconds_measured, paid: 0, contrasts}  (pages)
+//! {type: "timeline", from?, to?, tz?, unit?: "day"|"week"|"month", site?}
+//!                                         → {unit, from, to, buckets: [{start, kinds, total}], summary, sites} (pages)
+//! {type: "valuation_data"}                → {version, currencies, countries, figures, platforms}  (pages)
+//! {type: "site_of", url}                  → {site, paused}   the site a page counts under ("" if none) (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -36,6 +43,7 @@ use crate::model::{Action, Event, Observation};
 use crate::rules::{load_file, Rule};
 use crate::store::Store;
 use crate::summary::Summary;
+use crate::valuation::Period;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -88,6 +96,70 @@ pub enum Request {
     Settle { now: f64 },
     /// A tab was closed: its provisional acts will get no second report (extension only).
     TabClosed { tab: i64 },
+    /// What the labour of a period is worth, by the three methods (see `valuation`).
+    Value {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        /// The page's offset from UTC in minutes (−`Date.getTimezoneOffset()`), for local days.
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        site: Option<String>,
+        /// The answer's currency; else the settings'.
+        #[serde(default)]
+        currency: Option<String>,
+        /// An hourly wage for this answer only, instead of the settings'.
+        #[serde(default)]
+        wage: Option<crate::valuation::Money>,
+    },
+    /// Counts per day, week or month and kind, and the period's summary (the dashboard's charts).
+    Timeline {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+        #[serde(default)]
+        unit: crate::valuation::TimeUnit,
+        #[serde(default)]
+        site: Option<String>,
+    },
+    /// The valuation data (currencies, countries, figures) for the settings and dashboard pages.
+    ValuationData,
+    /// The site (registrable domain) a URL counts under, and whether it is paused (the popup's pause button).
+    SiteOf { url: String },
+}
+
+/// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
+/// (no `cancels`, rules or reasons that would tell whether an item was liked before). The browser glue
+/// passes every answer to a content script through this.
+pub fn content_script_answer(answer: serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let own = |o: &Value| {
+        let mut out = serde_json::Map::new();
+        for key in ["outcome", "id"] {
+            if let Some(v) = o.get(key) {
+                out.insert(key.into(), v.clone());
+            }
+        }
+        Value::Object(out)
+    };
+    if let Some(outcomes) = answer.get("outcomes").and_then(Value::as_array) {
+        // `settle_at` (when a held act will be settled) tells nothing of the history; the background's
+        // alarm needs it.
+        let mut out = json!({ "outcomes": outcomes.iter().map(own).collect::<Vec<_>>() });
+        if let Some(at) = answer.get("settle_at").filter(|v| !v.is_null()) {
+            out["settle_at"] = at.clone();
+        }
+        return out;
+    }
+    if let Some(state) = answer.get("captcha") {
+        return json!({ "captcha": state });
+    }
+    answer
 }
 
 /// Who sent a message, as the browser (not the message) says.
@@ -156,6 +228,19 @@ pub struct Settings {
     pub record_private: bool,
     /// The user's own rule file (same format as `data/rules/sites/*.json`), or empty.
     pub local_rules: String,
+    /// Valuation: the country whose minimum wage and revenue region apply (`data/valuation.json`); `None`:
+    /// France.
+    pub country: Option<String>,
+    /// Valuation: the currency values are shown in; `None`: the country's.
+    pub currency: Option<String>,
+    /// Valuation: the wage the wage method uses.
+    pub wage: crate::valuation::WageChoice,
+    /// Valuation: the method the popup shows.
+    pub preferred_method: crate::valuation::Method,
+    /// Valuation: share of platform revenue credited to users' labour (0–1); `None`: the data's range.
+    pub labour_share: Option<f64>,
+    /// Hide today's count on the toolbar badge.
+    pub hide_badge: bool,
 }
 
 /// What a page must send to delete everything: the API refuses without it.
@@ -164,6 +249,18 @@ pub const DELETE_CONFIRMATION: &str = "delete everything";
 pub const MIN_RETENTION_DAYS: u32 = 7;
 
 impl Settings {
+    /// The country of the valuation settings (France unless chosen).
+    pub fn country(&self) -> &str {
+        self.country.as_deref().unwrap_or("FR")
+    }
+
+    /// The currency values are shown in: the chosen one, else the country's.
+    pub fn currency(&self) -> String {
+        self.currency.clone().unwrap_or_else(|| {
+            crate::valuation::Valuation::bundled().country(self.country()).map_or("EUR".into(), |c| c.currency.clone())
+        })
+    }
+
     pub fn local_rules(&self) -> Result<Vec<Rule>> {
         if self.local_rules.trim().is_empty() {
             return Ok(Vec::new());
@@ -198,10 +295,19 @@ pub struct Core {
     /// When the earliest provisional act is due (a cache of the store's list, so that messages while none
     /// is held read nothing more).
     pub next_settle: Option<f64>,
+    /// Keys items with this install's secret (see `keys`).
+    pub item_keys: crate::keys::ItemKeys,
 }
 
 impl Core {
+    /// The core for a store, making the install's item secret from the operating system's randomness the
+    /// first time (native programs and tests; the browser passes its own with [`Core::load_with_entropy`]).
     pub async fn load<S: Store>(store: &S) -> Result<Core> {
+        Core::load_with_entropy(store, crate::keys::os_entropy).await
+    }
+
+    pub async fn load_with_entropy<S: Store>(store: &S, entropy: impl FnOnce() -> [u8; 32]) -> Result<Core> {
+        let item_keys = crate::keys::ItemKeys::load_or_create(store, entropy).await?;
         let settings: Settings = match store.setting("settings").await? {
             Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
             None => Settings::default(),
@@ -215,6 +321,7 @@ impl Core {
             storage_error: None,
             rate: RateLimit::default(),
             next_settle,
+            item_keys,
         })
     }
 
@@ -267,6 +374,14 @@ impl Core {
             Request::SetRetention { days, now } => self.set_retention(store, days, now).await?,
             Request::Captcha { observation } => serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?,
             Request::CaptchaWatch => serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?,
+            Request::Value { from, to, tz, site, currency, wage } => {
+                crate::valuation::answer_value(store, &self.settings, Period { from, to, tz }, site, currency, wage).await?
+            }
+            Request::Timeline { from, to, tz, unit, site } => {
+                crate::valuation::answer_timeline(store, Period { from, to, tz }, unit, site.as_deref()).await?
+            }
+            Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
+            Request::SiteOf { url } => crate::valuation::answer_site_of(&self.settings, &url),
         };
         Ok(json)
     }
@@ -281,6 +396,10 @@ impl Core {
     ) -> Result<serde_json::Value> {
         validate(&observation)?;
         observation.top_url = sender.tab_url.clone();
+        // The frame's address as the browser says (`sender.url`), not as the message claims.
+        if let Some(url) = &frame.url {
+            observation.url.clone_from(url);
+        }
         let result = self.sense(store, sender, frame.tab_id, observation).await;
         let outcomes = self.note_storage(result)?;
         Ok(serde_json::json!({ "outcomes": outcomes, "settle_at": self.next_settle }))
@@ -296,6 +415,12 @@ impl Core {
 
     async fn set_settings<S: Store>(&mut self, store: &S, settings: Settings) -> Result<serde_json::Value> {
         let local = settings.local_rules()?;
+        crate::valuation::Valuation::bundled().check_settings(
+            settings.country.as_deref(),
+            settings.currency.as_deref(),
+            &settings.wage,
+            settings.labour_share,
+        )?;
         let settings = settings.normalised();
         store.put_setting("settings", &serde_json::to_string(&settings)?).await?;
         self.classifier = Classifier::default().with_local_rules(local);
@@ -337,7 +462,8 @@ impl Core {
         if let Some(reason) = self.not_recorded(sender, &crate::site::site_of(tab_url)) {
             return Ok(captcha::Reply::Ignored { reason });
         }
-        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url };
+        let page_key = self.item_keys.key(&format!("captcha-page|{}", tab_url.split('#').next().unwrap_or(tab_url)));
+        let origin = captcha::Origin { tab, frame_url: frame.url.as_deref(), tab_url, page_key };
         captcha::observe(store, captcha::Rules::bundled(), &origin, sighting).await
     }
 
@@ -376,20 +502,29 @@ impl Core {
     async fn sense<S: Store>(&mut self, store: &S, sender: &Sender, tab: Option<i64>, mut obs: Observation) -> Result<Vec<Outcome>> {
         let ignored = |reason| Ok(vec![Outcome::Ignored { reason }]);
         let site = Classifier::site(&obs);
-        if let Some(reason) = self.not_recorded(sender, &site) {
+        // A site paused by the user is paused with every frame in it, whatever site a frame is from.
+        let top_site = obs.top_url.as_deref().map(crate::site::site_of);
+        if let Some(reason) = self.not_recorded(sender, &site).or_else(|| top_site.and_then(|t| self.not_recorded(sender, &t))) {
             return ignored(reason);
         }
         if !person_submitted(&obs) {
             return ignored("submitted with nobody acting on the form");
         }
         cap_text(&mut obs);
-        let labours = self.classifier.classify(&obs);
+        let judgement = self.classifier.judge(&obs);
+        // One act, one count: a commitment that follows its choice in this tab and site counts nothing more.
+        // Decided once per act id, so the settling report of a held act gets the same answer.
+        let flow_key = format!("{} {site}", tab.map_or_else(|| "?".to_string(), |t| t.to_string()));
+        let (mut labours, absorbed) = crate::flow::settle(store, &flow_key, &obs.id, obs.time, &judgement).await?;
+        // Item keys are keyed with this install's secret before anything is held or recorded.
+        ledger::key_items(&self.item_keys, &mut labours);
+        let not_labour = if absorbed > 0 { "already counted at its choice" } else { "not labour" };
         if obs.after_pending {
             if store.contains_event(&obs.id).await? {
                 return Ok(vec![Outcome::AlreadyRecorded { id: obs.id }]); // a late retry of a settled act
             }
             if labours.is_empty() {
-                return ignored("not labour");
+                return ignored(not_labour);
             }
             if !self.rate.admit(tab, &obs.id, obs.time) {
                 return ignored("faster than a person");
@@ -413,7 +548,7 @@ impl Core {
             }
         }
         if labours.is_empty() {
-            return ignored("not labour");
+            return ignored(not_labour);
         }
         if !self.rate.admit(tab, &obs.id, obs.time) {
             return ignored("faster than a person");
@@ -429,7 +564,7 @@ pub enum Audience {
     ContentScripts,
     /// Extension pages only (popup, options, dashboard): reading and managing the history.
     Pages,
-    /// Either.
+    /// Either (no request today: reads are for pages only, see `audience`).
     Anyone,
 }
 
@@ -449,17 +584,25 @@ impl Request {
     pub fn audience(&self) -> Audience {
         match self {
             Request::Sense { .. } | Request::Captcha { .. } | Request::CaptchaWatch => Audience::ContentScripts,
-            Request::Status
+            // Reading the history or the settings is for extension pages only: a content script may be a
+            // compromised renderer (docs/threat-model.md).
+            Request::Summary
+            | Request::Vocabulary
+            | Request::Events { .. }
+            | Request::Recent { .. }
+            | Request::Settings
+            | Request::Status
             | Request::SetSettings { .. }
             | Request::ForgetSite { .. }
             | Request::DeleteEverything { .. }
             | Request::ApplyRetention { .. }
             | Request::SetRetention { .. }
             | Request::Settle { .. }
-            | Request::TabClosed { .. } => Audience::Pages,
-            Request::Summary | Request::Vocabulary | Request::Events { .. } | Request::Recent { .. } | Request::Settings => {
-                Audience::Anyone
-            }
+            | Request::TabClosed { .. }
+            | Request::Value { .. }
+            | Request::Timeline { .. }
+            | Request::ValuationData
+            | Request::SiteOf { .. } => Audience::Pages,
         }
     }
 }
@@ -483,7 +626,12 @@ async fn forget_site<S: Store>(store: &S, typed: &str) -> Result<serde_json::Val
     let Some(site) = typed_site(typed) else {
         return Err(Error::BadInput("forget_site: name a site (1 to 253 characters)".into()));
     };
-    Ok(serde_json::json!({ "forgotten": store.forget_site(&site).await?, "site": site }))
+    let forgotten = store.forget_site(&site).await?;
+    // Open CAPTCHA sessions, held acts and open flows on that site too.
+    captcha::forget(store, Some(&site)).await?;
+    ledger::forget_provisional(store, Some(&site)).await?;
+    crate::flow::forget(store, Some(&site)).await?;
+    Ok(serde_json::json!({ "forgotten": forgotten, "site": site }))
 }
 
 async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_json::Value> {
@@ -491,6 +639,10 @@ async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_j
         return Err(Error::BadInput(format!("delete_everything needs confirm: \"{DELETE_CONFIRMATION}\" (ask the user first)")));
     }
     store.delete_everything().await?;
+    // And every open CAPTCHA session, held act and open flow.
+    captcha::forget(store, None).await?;
+    ledger::forget_provisional(store, None).await?;
+    crate::flow::forget(store, None).await?;
     Ok(serde_json::json!({ "deleted": true }))
 }
 
@@ -545,10 +697,10 @@ fn validate(obs: &Observation) -> Result<()> {
     if obs.id.is_empty() || obs.id.len() > 100 {
         return bad("id must be 1 to 100 characters");
     }
-    if !obs.time.is_finite() || obs.time <= 0.0 {
-        return bad("time must be a positive number of ms");
+    if !crate::limits::time_ok(obs.time) {
+        return bad("time must be ms between 1970 and the year 5000");
     }
-    if obs.tz.abs() > 18 * 60 {
+    if !crate::limits::tz_ok(i64::from(obs.tz)) {
         return bad("tz must be within ±18 hours");
     }
     if obs.path.is_empty() || obs.path.len() > 64 {

@@ -29,19 +29,11 @@ pub const VERSION: u32 = 1;
 pub const MAX_BYTES: usize = 1 << 30;
 /// A backup holds at most this many events (about 14 years of a heavy user's clicks, at 1,000 a day).
 pub const MAX_EVENTS: usize = 5_000_000;
-pub const MAX_ID: usize = 120;
-pub const MAX_SITE: usize = 253;
-pub const MAX_RULE: usize = 120;
-pub const MAX_ITEM: usize = 200;
-pub const MAX_LABEL: usize = 80;
-pub const MAX_LABELS: usize = 64;
-pub const MAX_AMOUNT: u64 = 100_000;
-pub const MAX_DURATION_MS: u64 = 86_400_000;
-pub const MAX_WORDS: u64 = 10_000_000;
-/// Latest accepted time, ms: the year 5000 (later is a corrupted or hostile value).
-pub const MAX_TIME: f64 = 95_617_584_000_000.0;
-/// Keys that would reach `Object.prototype` if a JavaScript page copied the object.
-pub const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+// The limits of one event are defined once, in `limits`, and shared with the recorder.
+pub use crate::limits::{FORBIDDEN_KEYS, MAX_ID, MAX_ITEM, MAX_LABEL, MAX_LABELS, MAX_RULE, MAX_SITE, MAX_TIME};
+pub const MAX_AMOUNT: u64 = crate::limits::MAX_AMOUNT as u64;
+pub const MAX_DURATION_MS: u64 = crate::limits::MAX_DURATION_MS as u64;
+pub const MAX_WORDS: u64 = crate::limits::MAX_WORDS as u64;
 const MAX_SETTINGS_BYTES: usize = 1 << 20;
 
 /// Why a file was refused: a sentence naming where (`events[41].time`) and what.
@@ -301,9 +293,9 @@ fn captcha_of(at: &str, v: &Value) -> Result<CaptchaDetail, BackupError> {
     for (key, v) in map {
         let here = format!("{at}.{key}");
         match key.as_str() {
-            "provider" => c.provider = text_field(&here, v, 40, false)?,
-            "rounds" => c.rounds = uint_field(&here, v, 1_000)? as u32,
-            "failed_rounds" => c.failed_rounds = uint_field(&here, v, 1_000)? as u32,
+            "provider" => c.provider = text_field(&here, v, crate::limits::MAX_PROVIDER, false)?,
+            "rounds" => c.rounds = uint_field(&here, v, u64::from(crate::limits::MAX_ROUNDS))? as u32,
+            "failed_rounds" => c.failed_rounds = uint_field(&here, v, u64::from(crate::limits::MAX_ROUNDS))? as u32,
             "audio" => c.audio = bool_field(&here, v)?,
             "labels" => {
                 let labels = object(&here, v)?;
@@ -312,7 +304,7 @@ fn captcha_of(at: &str, v: &Value) -> Result<CaptchaDetail, BackupError> {
                 }
                 for (name, n) in labels {
                     let name = text_field(&format!("{here} key"), &Value::String(name.clone()), MAX_LABEL, false)?;
-                    let n = uint_field(&format!("{here}.{name}"), n, 10_000)? as u32;
+                    let n = uint_field(&format!("{here}.{name}"), n, u64::from(crate::limits::MAX_LABEL_COUNT))? as u32;
                     c.labels.insert(name, n);
                 }
             }
@@ -340,13 +332,13 @@ pub fn event_from_value(at: &str, v: &Value) -> Result<Event, BackupError> {
             "kind" => e.kind = kind_of(&here, v)?,
             "site" => {
                 e.site = text_field(&here, v, MAX_SITE, true)?;
-                if e.site.contains('|') || e.site.chars().any(char::is_whitespace) {
-                    return fail(&here, "must be a site name (no spaces, no \"|\")");
+                if !crate::limits::site_ok(&e.site) {
+                    return fail(&here, format!("{v} is not a site name (a lower-case host name such as \"example.com\")"));
                 }
             }
-            "time" => e.time = float_field(&here, v, 1.0, MAX_TIME)?,
+            "time" => e.time = float_field(&here, v, crate::limits::MIN_TIME, MAX_TIME)?,
             "tz" => {
-                let tz = v.as_i64().filter(|t| t.abs() <= 18 * 60);
+                let tz = v.as_i64().filter(|t| crate::limits::tz_ok(*t));
                 e.tz = tz.map_or_else(|| fail(&here, "must be whole minutes within ±1080"), |t| Ok(t as i32))?;
             }
             "duration_ms" => e.duration_ms = uint_field(&here, v, MAX_DURATION_MS)? as u32,
@@ -362,9 +354,12 @@ pub fn event_from_value(at: &str, v: &Value) -> Result<Event, BackupError> {
             "amount" => e.amount = uint_field(&here, v, MAX_AMOUNT)? as u32,
             "item" if !optional => e.item = Some(text_field(&here, v, MAX_ITEM, false)?),
             "cancels" if !optional => e.cancels = Some(text_field(&here, v, MAX_ID, false)?),
-            "value" if !optional => e.value = Some(float_field(&here, v, -1e6, 1e6)? as f32),
+            "value" if !optional => {
+                let max = f64::from(crate::limits::MAX_VALUE);
+                e.value = Some(float_field(&here, v, -max, max)? as f32)
+            }
             "words" if !optional => e.words = Some(uint_field(&here, v, MAX_WORDS)? as u32),
-            "chars" if !optional => e.chars = Some(uint_field(&here, v, MAX_WORDS * 20)? as u32),
+            "chars" if !optional => e.chars = Some(uint_field(&here, v, u64::from(crate::limits::MAX_CHARS))? as u32),
             "captcha" if !optional => e.captcha = Some(captcha_of(&here, v)?),
             "item" | "cancels" | "value" | "words" | "chars" | "captcha" => {}
             _ => return fail(at, format!("unknown field \"{key}\"")),
@@ -544,8 +539,40 @@ pub async fn import<S: crate::store::Store>(
     Ok(report)
 }
 
+/// How much of the profile a backup carries besides the events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The default: no install id (it would link backups to one browser) and no paused sites (they say
+    /// which sites the user cares to hide).
+    #[default]
+    Shareable,
+    /// Everything, when the user asks for a full backup.
+    Full,
+}
+
+impl Scope {
+    /// The install id as written in the header (empty unless full).
+    pub fn install_id(self, install_id: &str) -> &str {
+        match self {
+            Scope::Full => install_id,
+            Scope::Shareable => "",
+        }
+    }
+
+    /// The settings as written in the file (paused sites dropped unless full).
+    pub fn settings(self, settings: Option<Value>) -> Option<Value> {
+        match (self, settings) {
+            (Scope::Shareable, Some(Value::Object(mut map))) => {
+                map.remove("paused_sites");
+                Some(Value::Object(map))
+            }
+            (_, settings) => settings,
+        }
+    }
+}
+
 /// Exports a whole store to one string (native use and tests; the extension streams pages instead).
-pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install_id: &str) -> crate::Result<String> {
+pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install_id: &str, scope: Scope) -> crate::Result<String> {
     let mut w = Writer::new();
     let mut body = String::new();
     let mut after: Option<String> = None;
@@ -561,5 +588,6 @@ pub async fn export<S: crate::store::Store>(store: &S, exported_at: f64, install
         Some(json) => Some(serde_json::from_str::<Value>(&json)?),
         None => None,
     };
-    Ok(format!("{}{}{}", w.head(exported_at, install_id, settings.as_ref())?, body, w.tail()))
+    let settings = scope.settings(settings);
+    Ok(format!("{}{}{}", w.head(exported_at, scope.install_id(install_id), settings.as_ref())?, body, w.tail()))
 }

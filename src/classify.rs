@@ -1,12 +1,24 @@
 //! Judgement: turns a sensor's `Observation` into `Labour`, or decides it was not labour.
-//! Site rules are tried first (the first rule whose target matches decides, even if it decides "nothing
-//! happened"); the generic heuristic covers every other site.
+//!
+//! ```text
+//!  observation ─▶ element (read once: words, role, state, value, item)
+//!                   │
+//!                   ├─▶ generic judgement (every site) ──────────────┐
+//!                   └─▶ site rules of the site: the first whose      ├─▶ Judgement {labours, stage}
+//!                       target (and words) match refines it:         │
+//!                         claim  → the rule's kind and effect        │
+//!                         veto   → nothing (with a reason)           │
+//!                         toggle that did not change → the generic ─┘ judgement only if it saw a change
+//! ```
+//! A rule never hides the rest of its site: a control it does not know (another language, a new button
+//! variant, likes on comments) gets the generic judgement. The stage (a choice, or the commitment of a
+//! form or dialog) lets `flow` count an act that spans a menu, a dialog and a submit once.
 
-use crate::generic::{describe, Generic, State};
+use crate::element::{self, in_dialog_or_form, Role, Words};
+use crate::generic::{Evidence, Generic};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
 use crate::site::site_of;
-use crate::text::{first_number, Phrase};
 
 /// How far above the clicked node a rule's target may be.
 const TARGET_DEPTH: usize = 8;
@@ -20,6 +32,42 @@ impl Default for Classifier {
     fn default() -> Self {
         Classifier::new(bundled_rules())
     }
+}
+
+/// Where in a flow (menu → dialog → submit) an act stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A choice: a menu item, a star, a toggle. It counts unless its commitment follows.
+    Choice,
+    /// The commitment of a form or dialog (its submit): the end of the act.
+    Commit,
+}
+
+/// The verdict on one observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub labours: Vec<Labour>,
+    pub stage: Stage,
+    /// The form or dialog the control sits in (a content-free key), to tie a commitment to its choice.
+    pub scope: Option<String>,
+    /// Why nothing was found (for the sensor's answer and for debugging rules).
+    pub reason: &'static str,
+}
+
+impl Judgement {
+    fn none(reason: &'static str) -> Judgement {
+        Judgement { labours: Vec::new(), stage: Stage::Choice, scope: None, reason }
+    }
+}
+
+/// What a matching site rule says about the generic judgement.
+enum RuleVerdict {
+    /// The rule's kind and effect.
+    Claim(Vec<Labour>),
+    /// Not labour here, for this reason.
+    Veto(&'static str),
+    /// A toggle the rule saw unchanged: labour only if the generic judgement saw a change.
+    Unchanged,
 }
 
 impl Classifier {
@@ -39,65 +87,72 @@ impl Classifier {
         &self.rules
     }
 
-    /// The site an observation belongs to: the top-level page's registrable domain.
+    /// The site an observation belongs to: the registrable domain of the frame it happened in. A frame
+    /// from another site than the top page (an ad, an embedded player) is judged as its own site, never
+    /// with the top site's rules; frames without an address of their own (`about:blank`, `about:srcdoc`)
+    /// belong to the page that made them.
     pub fn site(obs: &Observation) -> String {
-        site_of(obs.top_url.as_deref().unwrap_or(&obs.url))
+        let top = obs.top_url.as_deref().unwrap_or(&obs.url);
+        if obs.url.is_empty() || obs.url.starts_with("about:") {
+            site_of(top)
+        } else {
+            site_of(&obs.url)
+        }
     }
 
+    /// The labour found in an observation (see [`Classifier::judge`]).
     pub fn classify(&self, obs: &Observation) -> Vec<Labour> {
+        self.judge(obs).labours
+    }
+
+    /// Judges an observation: the generic judgement, refined by the first matching rule of its site.
+    pub fn judge(&self, obs: &Observation) -> Judgement {
         let site = Self::site(obs);
         for rule in self.rules.iter().filter(|r| r.applies_to(&site) && r.spec.actions.contains(&obs.action)) {
-            if let Some(index) = (0..obs.path.len().min(TARGET_DEPTH))
-                .find(|&i| rule.target.matches(&obs.path[i..]) && says_one_of(&rule.words, &obs.path[..=i]))
-            {
-                return self.apply_rule(rule, index, obs, &site);
-            }
+            let Some(index) = (0..obs.path.len().min(TARGET_DEPTH)).find(|&i| {
+                rule.target.matches(&obs.path[i..]) && (rule.words.is_empty() || Words::of(&obs.path[..=i], true).says(&rule.words))
+            }) else {
+                continue;
+            };
+            return match self.rule_verdict(rule, index, obs, &site) {
+                RuleVerdict::Claim(labours) => Judgement { labours, stage: stage_of(obs, index), scope: scope_of(obs, index), reason: "" },
+                RuleVerdict::Veto(reason) => Judgement::none(reason),
+                RuleVerdict::Unchanged => {
+                    let generic = self.generic_judgement(obs, &site, true);
+                    if generic.labours.is_empty() { Judgement::none("unchanged") } else { generic }
+                }
+            };
         }
-        self.apply_generic(obs, &site)
+        self.generic_judgement(obs, &site, false)
     }
 
     /// The labour a matching rule finds: none, one, or a post and the hashtags it carries.
-    fn apply_rule(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> Vec<Labour> {
-        let Some(labour) = self.rule_labour(rule, index, obs, site) else { return Vec::new() };
-        let hashtags = obs.text.map_or(0, |t| t.hashtags);
-        let carries_hashtags = labour.kind == Kind::Review && rule.spec.amount.is_none() && hashtags > 0;
-        let tags = carries_hashtags.then(|| Labour {
-            kind: Kind::Tag,
-            effect: Effect::Add,
-            rule: labour.rule.clone(),
-            item: item_key(site, obs, index, Kind::Tag, true),
-            amount: hashtags,
-            value: None,
-            words: None,
-            chars: None,
-            replaceable: false,
-        });
-        std::iter::once(labour).chain(tags).collect()
-    }
-
-    fn rule_labour(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> Option<Labour> {
+    fn rule_verdict(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> RuleVerdict {
         let spec = &rule.spec;
         let effect = match spec.effect {
-            RuleEffect::Ignore => return None,
+            RuleEffect::Ignore => return RuleVerdict::Veto("claimed by a site rule as not labour"),
             RuleEffect::Add => Effect::Add,
             RuleEffect::Undo => Effect::Undo,
             RuleEffect::Toggle => {
                 let on = rule.on.as_ref().expect("unreachable: toggle rules are compiled with `on`");
                 let before = on.matches(&obs.path[index..]);
                 let after = obs.after.as_ref().and_then(|a| a.get(index..)).map(|a| on.matches(a));
-                toggle_effect(before, after)?
+                match toggle_effect(before, after) {
+                    Some(effect) => effect,
+                    None => return RuleVerdict::Unchanged,
+                }
             }
         };
         let text = obs.text.unwrap_or_default();
         if spec.needs_text && text.words == 0 {
-            return None;
+            return RuleVerdict::Veto("no text");
         }
         let amount = match spec.amount {
             Some(AmountSource::Hashtags) => text.hashtags,
             None => 1,
         };
         if amount == 0 {
-            return None;
+            return RuleVerdict::Veto("no hashtag");
         }
         let item_index = rule
             .item
@@ -105,7 +160,7 @@ impl Classifier {
             .and_then(|sel| (index..obs.path.len()).find(|&j| sel.matches(&obs.path[j..])))
             .unwrap_or(index);
         let value = match spec.value {
-            Some(ValueSource::Label) => read_value(&obs.path[index]),
+            Some(ValueSource::Label) => element::value(&obs.path[index]),
             None => None,
         };
         let one_shot = matches!(obs.action, Action::Submit | Action::TagKey);
@@ -116,115 +171,117 @@ impl Classifier {
             Some(number) => named_item_key(site, spec.kind, number),
             None => item_key(site, obs, item_index, spec.kind, one_shot),
         };
-        Some(Labour {
+        let is_review = obs.action == Action::Submit && spec.kind == Kind::Review;
+        let labour = Labour {
             kind: spec.kind,
             effect,
             rule: rule.label(),
             item,
             amount,
             value,
-            words: (obs.action == Action::Submit && spec.kind == Kind::Review).then_some(text.words),
-            chars: (obs.action == Action::Submit && spec.kind == Kind::Review).then_some(text.chars),
+            words: is_review.then_some(text.words),
+            chars: is_review.then_some(text.chars),
             replaceable: spec.kind == Kind::Rating,
-        })
+        };
+        let carries_hashtags = labour.kind == Kind::Review && spec.amount.is_none() && text.hashtags > 0;
+        let tags = carries_hashtags.then(|| Labour {
+            kind: Kind::Tag,
+            effect: Effect::Add,
+            rule: labour.rule.clone(),
+            item: item_key(site, obs, index, Kind::Tag, true),
+            amount: text.hashtags,
+            value: None,
+            words: None,
+            chars: None,
+            replaceable: false,
+        });
+        RuleVerdict::Claim(std::iter::once(labour).chain(tags).collect())
     }
 
-    fn apply_generic(&self, obs: &Observation, site: &str) -> Vec<Labour> {
+    /// The generic judgement. With `changed_only`, only labour whose effect the page's change showed.
+    fn generic_judgement(&self, obs: &Observation, site: &str, changed_only: bool) -> Judgement {
         let rule = |name: &str| format!("generic.{name}@{}", self.generic.version);
+        let one = |kind: Kind, name: &str, amount: u32| Labour {
+            kind,
+            effect: Effect::Add,
+            rule: rule(name),
+            item: item_key(site, obs, 0, kind, true),
+            amount,
+            value: None,
+            words: None,
+            chars: None,
+            replaceable: false,
+        };
         match obs.action {
             Action::Submit => {
                 let text = obs.text.unwrap_or_default();
                 let in_search = obs.path.iter().any(|e| e.attr("role") == Some("search"));
-                if text.words == 0 || in_search {
-                    return Vec::new();
+                if text.words == 0 || in_search || changed_only {
+                    return Judgement::none("no text");
                 }
-                let mut out = vec![Labour {
-                    kind: Kind::Review,
-                    effect: Effect::Add,
-                    rule: rule("review"),
-                    item: item_key(site, obs, 0, Kind::Review, true),
-                    amount: 1,
-                    value: None,
-                    words: Some(text.words),
-                    chars: Some(text.chars),
-                    replaceable: false,
-                }];
+                let mut labours = vec![Labour { words: Some(text.words), chars: Some(text.chars), ..one(Kind::Review, "review", 1) }];
                 if text.hashtags > 0 {
-                    out.push(Labour {
-                        kind: Kind::Tag,
-                        effect: Effect::Add,
-                        rule: rule("hashtag"),
-                        item: item_key(site, obs, 0, Kind::Tag, true),
-                        amount: text.hashtags,
-                        value: None,
-                        words: None,
-                        chars: None,
-                        replaceable: false,
-                    });
+                    labours.push(one(Kind::Tag, "hashtag", text.hashtags));
                 }
-                out
+                Judgement { labours, stage: Stage::Commit, scope: scope_of(obs, 0), reason: "" }
             }
             Action::TagKey => {
-                let Some(field) = obs.path.first() else { return Vec::new() };
+                let Some(field) = obs.path.first() else { return Judgement::none("no field") };
                 let is_tag_field = ["id", "name", "aria-label", "placeholder", "class"].iter().any(|a| {
-                    field.attr(a).is_some_and(|v| {
-                        crate::text::tokens(v).iter().any(|t| TAG_WORDS.contains(&t.as_str()))
-                    })
+                    field.attr(a).is_some_and(|v| crate::text::tokens(v).iter().any(|t| TAG_WORDS.contains(&t.as_str())))
                 });
-                if !obs.has_value || !is_tag_field || field.attr("type") == Some("search") {
-                    return Vec::new();
+                if !obs.has_value || !is_tag_field || field.attr("type") == Some("search") || changed_only {
+                    return Judgement::none("not a tag field");
                 }
-                vec![Labour {
-                    kind: Kind::Tag,
-                    effect: Effect::Add,
-                    rule: rule("tag-editor"),
-                    item: item_key(site, obs, 0, Kind::Tag, true),
-                    amount: 1,
-                    value: None,
-                    words: None,
-                    chars: None,
-                    replaceable: false,
-                }]
+                Judgement { labours: vec![one(Kind::Tag, "tag-editor", 1)], stage: Stage::Choice, scope: None, reason: "" }
             }
             Action::Click | Action::Key => {
-                let Some(m) = self.generic.classify(&obs.path) else { return Vec::new() };
-                let control = &obs.path[m.control];
-                let after = obs.after.as_ref().and_then(|a| a.get(m.control..));
-                let effect = if m.effect == Effect::Undo {
-                    Effect::Undo
-                } else {
-                    let before = self.generic.state(control);
-                    let after_state = after.and_then(|a| a.first()).map(|e| self.generic.state(e));
-                    match (before, after_state) {
-                        // A label that flips to "Unlike" after the click shows the like took.
-                        (_, _) if after.is_some_and(|a| self.generic.says_undo(&a[..1])) => Effect::Add,
-                        (State::Off | State::Unknown, Some(State::On)) => Effect::Add,
-                        // An "active" class that goes away is an unlike too, not only aria-pressed=false.
-                        (State::On, Some(State::Off | State::Unknown)) => Effect::Undo,
-                        (State::On, None) if m.kind == Kind::Like => Effect::Undo,
-                        (State::On, Some(State::On)) | (State::Off, Some(State::Off))
-                            if matches!(m.kind, Kind::Like) =>
-                        {
-                            return Vec::new();
-                        }
-                        _ => Effect::Add,
-                    }
+                let Some(m) = self.generic.judge(&obs.path, obs.after.as_deref()) else {
+                    return Judgement::none("not labour");
                 };
-                let value = if m.kind == Kind::Rating { read_value(control) } else { None };
-                vec![Labour {
+                if changed_only && m.evidence != Evidence::Changed {
+                    return Judgement::none("unchanged");
+                }
+                let control = &obs.path[m.control];
+                let labour = Labour {
                     kind: m.kind,
-                    effect,
+                    effect: m.effect,
                     rule: rule(m.kind.as_str()),
                     item: item_key(site, obs, item_index_generic(&obs.path, m.control, m.kind), m.kind, false),
                     amount: 1,
-                    value,
+                    value: if m.kind == Kind::Rating { element::value(control) } else { None },
                     words: None,
                     chars: None,
                     replaceable: m.kind == Kind::Rating,
-                }]
+                };
+                Judgement { labours: vec![labour], stage: stage_of(obs, m.control), scope: scope_of(obs, m.control), reason: "" }
             }
         }
     }
+}
+
+/// A submit, or a button that closes a form or dialog, commits; anything else is a choice.
+fn stage_of(obs: &Observation, control: usize) -> Stage {
+    if obs.action == Action::Submit {
+        return Stage::Commit;
+    }
+    match Role::of(&obs.path[control]) {
+        Role::Submit => Stage::Commit,
+        Role::Button if in_dialog_or_form(&obs.path, control) => Stage::Commit,
+        _ => Stage::Choice,
+    }
+}
+
+/// The nearest form or dialog around the control, as a content-free key.
+fn scope_of(obs: &Observation, control: usize) -> Option<String> {
+    let index = (control..obs.path.len()).find(|&j| in_dialog_or_form(&obs.path[j..=j], 0))?;
+    let mut h = Fnv::new();
+    h.write(obs.url.split('#').next().unwrap_or("").as_bytes());
+    for el in &obs.path[index..] {
+        h.write(el.tag.as_bytes());
+        h.write(&el.nth.to_le_bytes());
+    }
+    Some(format!("{:016x}", h.0))
 }
 
 /// Words that mark a text field as a tag editor, in the supported languages.
@@ -236,39 +293,17 @@ fn item_index_generic(path: &[Element], control: usize, kind: Kind) -> usize {
     if kind != Kind::Rating {
         return control;
     }
-    (control + 1..path.len().min(control + 4))
-        .find(|&j| {
-            let e = &path[j];
-            matches!(e.attr("role"), Some("radiogroup" | "group")) || e.tag == "fieldset" || e.tag == "form"
-        })
-        .unwrap_or(control + 1).min(path.len() - 1)
+    element::group_of(path, control, 3).unwrap_or(control + 1).min(path.len() - 1)
 }
 
-/// off→on is labour, on→off undoes it, no change is nothing; an unreadable "after" means the click flipped it.
+/// off→on is labour, on→off undoes it, no change is nothing; an unknown "after" is judged on the state
+/// before (the click flips it).
 fn toggle_effect(before: bool, after: Option<bool>) -> Option<Effect> {
     match (before, after) {
         (false, Some(true)) | (false, None) => Some(Effect::Add),
         (true, Some(false)) | (true, None) => Some(Effect::Undo),
         (_, Some(_)) => None,
     }
-}
-
-fn read_value(el: &Element) -> Option<f32> {
-    ["aria-label", "title", "value", "data-value", "aria-valuenow"]
-        .iter()
-        .filter_map(|a| el.attr(a))
-        .chain(el.text.as_deref())
-        .find_map(first_number)
-}
-
-/// Whether the words people read on a run of elements (clicked node up to the control) include one of
-/// `phrases`; true when there are none to look for.
-fn says_one_of(phrases: &[Phrase], elements: &[Element]) -> bool {
-    if phrases.is_empty() {
-        return true;
-    }
-    let (strong, _) = describe(elements);
-    phrases.iter().any(|p| p.occurs_in(&strong))
 }
 
 /// The first run of digits in a value (`up_41234567` → `41234567`), kept whole: ids outgrow floats.

@@ -1,11 +1,26 @@
-//! The generic heuristic for sites without a rule: find the control that was acted on, read its words
-//! in six languages, refuse counters, lists and unrelated buttons, and read its toggle state.
+//! The generic judgement, given on every site (site rules refine it in `classify`): find the control that
+//! was acted on, read it through `element`, refuse look-alikes, name the kind by its words (six languages)
+//! or its pattern (a star in a rating group, a label picker's checkbox, an emoji reaction), and take the
+//! effect from the state it changed.
+//!
+//! ```text
+//!  path ─▶ control? ─▶ never / read-only / excluded words / counts / lists of people / rating displays ─▶ refuse
+//!            │
+//!            ├─ words say a kind (strong labels first, then ids and classes)        like, rating, report…
+//!            ├─ a choice in a group whose words say "rate", "stars"               → rating
+//!            ├─ a checkable item in a picker whose words say "labels", "tags"     → tag
+//!            └─ a toggle labelled only by an emoji and a count                    → like (reaction)
+//!                 │
+//!                 └─ effect: state before → after (aria-pressed/checked/selected, "on" class, a label that
+//!                    swaps to "Unlike"): off→on adds, on→off undoes; after unknown: judged on the before-state
+//! ```
 //! Its data (keywords, control and exclusion selectors) is `data/rules/generic.json`.
 
+use crate::element::{self, declares_state, is_read_only, Role, State, Words};
 use crate::error::{Error, Result};
 use crate::model::{Effect, Element, Kind};
 use crate::selector::Selector;
-use crate::text::{is_number, tokens, Phrase};
+use crate::text::{is_number, tokens, Phrase, PhraseSet};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -40,6 +55,10 @@ struct GenericFile {
     never: String,
     on_classes: Vec<String>,
     counter_nouns: BTreeMap<String, Vec<String>>,
+    people_nouns: BTreeMap<String, Vec<String>>,
+    out_of: BTreeMap<String, Vec<String>>,
+    rating_groups: BTreeMap<String, Vec<String>>,
+    tag_pickers: BTreeMap<String, Vec<String>>,
     exclude: BTreeMap<String, Vec<String>>,
     kinds: Vec<KindSpec>,
 }
@@ -53,37 +72,50 @@ struct KindMatcher {
     context: Vec<Phrase>,
 }
 
-/// The compiled generic heuristic.
+/// The compiled generic judgement.
 pub struct Generic {
     pub version: u32,
     controls: Selector,
     never: Selector,
     on_classes: Vec<String>,
     counter_nouns: Vec<String>,
-    exclude: Vec<Phrase>,
+    people_nouns: Vec<String>,
+    out_of: Vec<Phrase>,
+    rating_groups: PhraseSet,
+    tag_pickers: PhraseSet,
+    exclude: PhraseSet,
     kinds: Vec<KindMatcher>,
+    /// Every kind's phrases, tagged with the kind's rank: one lookup per word finds the first kind.
+    kind_index: PhraseSet,
+    undo_phrases: PhraseSet,
 }
 
-/// What the heuristic found on a control.
+/// How the judgement knows the effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// The control's state changed in that direction (or its label swapped to the undo).
+    Changed,
+    /// Only the control's meaning and its state before (the page's answer is not known yet, or shows none).
+    Meaning,
+}
+
+/// What the generic judgement found on a control.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenericMatch {
     pub kind: Kind,
     pub effect: Effect,
     /// Index of the control in the observation's path.
     pub control: usize,
-}
-
-/// A control's toggle state, where it shows one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum State {
-    On,
-    Off,
-    Unknown,
+    pub evidence: Evidence,
 }
 
 impl crate::data::DataFile for GenericFile {
     const WHAT: &'static str = "generic heuristic";
     const FORMAT: u32 = crate::rules::RULE_FORMAT;
+}
+
+fn phrases(lists: &BTreeMap<String, Vec<String>>) -> Vec<Phrase> {
+    lists.values().flatten().map(|p| Phrase::new(p)).filter(|p| !p.0.is_empty()).collect()
 }
 
 impl Generic {
@@ -93,9 +125,6 @@ impl Generic {
 
     pub fn parse(json: &str) -> Result<Generic> {
         let file: GenericFile = crate::data::load("data/rules/generic.json", json)?;
-        let phrases = |lists: &BTreeMap<String, Vec<String>>| -> Vec<Phrase> {
-            lists.values().flatten().map(|p| Phrase::new(p)).collect()
-        };
         let kinds = file
             .kinds
             .iter()
@@ -116,15 +145,35 @@ impl Generic {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let undo_phrases = PhraseSet::new(kinds.iter().filter(|k| k.effect == Effect::Undo).flat_map(|k| k.phrases.iter().map(|p| (0, p.clone()))));
+        let kind_index = PhraseSet::new(kinds.iter().enumerate().flat_map(|(rank, k)| k.phrases.iter().map(move |p| (rank, p.clone()))));
+        let set = |lists: &BTreeMap<String, Vec<String>>| PhraseSet::new(phrases(lists).into_iter().map(|p| (0, p)));
+        let nouns = |lists: &BTreeMap<String, Vec<String>>| lists.values().flatten().flat_map(|n| tokens(n)).collect();
         Ok(Generic {
             version: file.version,
             controls: Selector::parse(&file.controls)?,
             never: Selector::parse(&file.never)?,
             on_classes: file.on_classes,
-            counter_nouns: file.counter_nouns.values().flatten().flat_map(|n| tokens(n)).collect(),
-            exclude: phrases(&file.exclude),
+            counter_nouns: nouns(&file.counter_nouns),
+            people_nouns: nouns(&file.people_nouns),
+            out_of: phrases(&file.out_of),
+            rating_groups: set(&file.rating_groups),
+            tag_pickers: set(&file.tag_pickers),
+            exclude: set(&file.exclude),
             kinds,
+            kind_index,
+            undo_phrases,
         })
+    }
+
+    /// Class tokens that mean "on" (for `element::state`).
+    pub fn on_classes(&self) -> &[String] {
+        &self.on_classes
+    }
+
+    /// The toggle state of a control.
+    pub fn state(&self, el: &Element) -> State {
+        element::state(el, &self.on_classes)
     }
 
     /// Index of the control acted on: the nearest element in the path that is a button, link, radio…
@@ -132,120 +181,133 @@ impl Generic {
         (0..path.len().min(CONTROL_DEPTH)).find(|&i| self.controls.matches(&path[i..]))
     }
 
-    /// Classifies a click or key press on an element chain. `None` when it is not labour.
-    pub fn classify(&self, path: &[Element]) -> Option<GenericMatch> {
+    /// Judges a click or key press on an element chain, with the chain as it became when known.
+    /// `None` when it is not labour.
+    pub fn judge(&self, path: &[Element], after: Option<&[Element]>) -> Option<GenericMatch> {
         let control = self.control_index(path)?;
-        if (0..=control).any(|i| self.never.matches(&path[i..])) {
+        // A display, not a control: the control itself read-only, disabled or an image, or inside a read-only
+        // group (the stars of an average). Icons inside a button (`svg role=img`) are fine.
+        let read_only_group = path[control + 1..].iter().take(3).any(|e| e.attr("aria-readonly") == Some("true") || e.attr("aria-disabled") == Some("true"));
+        if (0..=control).any(|i| self.never.matches(&path[i..])) || is_read_only(&path[control]) || read_only_group {
             return None;
         }
-        // A link that goes somewhere ("Star Wars", "Heart of Darkness", "Why I like Rust") is navigation: its
-        // visible text names a place, not an act. Its label or title may still say "like", and so may a text
-        // that is nothing but an act ("Like", "Upvote": old server-rendered vote links).
-        let navigates = path[control].tag == "a"
-            && path[control].attr("role").is_none()
-            && path[control].attr("href").is_some_and(|h| !(h.is_empty() || h.starts_with('#') || h.starts_with("javascript:")));
+        let el = &path[control];
+        let role = Role::of(el);
+        // Tabs switch views; a control that only opens a menu, picker or dialog ("Add reaction", "More")
+        // is not the act itself, unless it toggles a state of its own.
+        let opens_popup = el.attr("aria-haspopup").is_some_and(|v| v != "false") && !declares_state(el);
+        if role == Role::Tab || opens_popup {
+            return None;
+        }
+        // A link that goes somewhere ("Star Wars", "Heart of Darkness", "/likes") is navigation: its visible
+        // text names a place, not an act. Its label or title may still say "like", and so may a text that is
+        // nothing but an act ("Like", "Upvote": old server-rendered vote links).
         let text_is_an_act = || {
-            path[control].text.as_deref().is_some_and(|t| {
+            el.text.as_deref().is_some_and(|t| {
                 let words = tokens(t);
                 !words.is_empty() && self.kinds.iter().any(|k| k.phrases.iter().chain(&k.weak).any(|p| p.0 == words))
             })
         };
-        let (strong, weak) =
-            if navigates && !text_is_an_act() { describe_labels(&path[..=control]) } else { describe(&path[..=control]) };
-        let is_radio = path[control].attr("role") == Some("radio")
-            || (path[control].tag == "input" && path[control].attr("type") == Some("radio"));
-        // A radio's "4 stars" is a choice, not a count.
-        if self.exclude.iter().any(|p| p.occurs_in(&strong)) || (!is_radio && self.is_counter(&strong)) {
+        let words = Words::of(&path[..=control], role != Role::Navigation || text_is_an_act());
+        if self.is_look_alike(&words, role, el) {
             return None;
         }
-        let context = || {
-            path[control + 1..].iter().take(CONTROL_DEPTH).flat_map(|e| {
-                let (s, w) = describe(std::slice::from_ref(e));
-                s.into_iter().chain(w)
-            }).collect::<Vec<_>>()
+        let (kind, phrase_effect) = self.kind_of(path, control, role, &words)?;
+        let after_el = after.and_then(|a| a.get(control..));
+        let (effect, evidence) = self.effect(kind, phrase_effect, role, el, after_el)?;
+        Some(GenericMatch { kind, effect, control, evidence })
+    }
+
+    /// Counts, lists of people, average-rating displays, and the words of other acts (share, follow…).
+    fn is_look_alike(&self, words: &Words, role: Role, el: &Element) -> bool {
+        if self.exclude.occurs_in(&words.strong) {
+            return true;
+        }
+        let choice = role.is_choice();
+        words.labels().any(|label| {
+            // "1,234 likes", "12 reactions": a label that opens with a number and a counter noun. A star's
+            // "4 stars" is a choice, not a count. "Like (12 likes)" opens with its verb and stays a control.
+            let digits = label.iter().take_while(|w| is_number(w)).count();
+            let counter = !choice && digits > 0 && label.get(digits).is_some_and(|n| self.counter_nouns.contains(n));
+            // "Like: 12 people", "Mi piace a 12 persone": the list of who did it, unless the control toggles.
+            let people = !declares_state(el)
+                && label.windows(2).any(|w| is_number(&w[0]) && self.people_nouns.contains(&w[1]));
+            // "4.5 out of 5", "4,5 sur 5": an average shown, unless it is a star to choose.
+            let average = !choice
+                && self.out_of.iter().any(|p| {
+                    let n = p.0.len();
+                    label.windows(n + 2).any(|w| is_number(&w[0]) && w[1..=n] == p.0[..] && is_number(&w[n + 1]))
+                });
+            counter || people || average
+        })
+    }
+
+    /// The kind a control's words or pattern say, and the effect its words carry ("Unlike" undoes).
+    fn kind_of(&self, path: &[Element], control: usize, role: Role, words: &Words) -> Option<(Kind, Effect)> {
+        let context = || -> Words {
+            let mut ctx = Words::default();
+            for e in path[control + 1..].iter().take(CONTROL_DEPTH) {
+                let w = Words::of(std::slice::from_ref(e), true);
+                ctx.strong.extend(w.strong);
+                ctx.strong.extend(w.weak);
+            }
+            ctx
         };
         // Strong words (labels people read) decide first; weak ones (class names, ids) only if no strong word does.
-        for words in [&strong, &weak] {
-            for k in &self.kinds {
-                let hit = k.phrases.iter().any(|p| p.occurs_in(words))
-                    || (!k.weak.is_empty() && k.weak.iter().any(|p| p.occurs_in(words)) && {
-                        let ctx = context();
-                        k.context.iter().any(|p| p.occurs_in(&ctx))
-                    });
-                if hit {
-                    // A radio is always a rating: "4 stars", "Love it".
-                    let kind = if is_radio && k.kind == Kind::Like { Kind::Rating } else { k.kind };
-                    return Some(GenericMatch { kind, effect: k.effect, control });
-                }
+        for run in [&words.strong, &words.weak] {
+            let by_phrase = self.kind_index.first_match(run).unwrap_or(usize::MAX);
+            // Phrases that need their context ("Yes" under "Was this helpful?") only if they rank first.
+            let by_context = self.kinds[..by_phrase.min(self.kinds.len())]
+                .iter()
+                .position(|k| !k.weak.is_empty() && k.weak.iter().any(|p| p.occurs_in(run)) && context().says(&k.context));
+            if let Some(rank) = by_context.or((by_phrase != usize::MAX).then_some(by_phrase)) {
+                let k = &self.kinds[rank];
+                // A choice among stars is a rating: "4 stars", "Love it", "★".
+                let kind = if role.is_choice() && k.kind == Kind::Like { Kind::Rating } else { k.kind };
+                return Some((kind, k.effect));
             }
+        }
+        // Patterns the words of the group tell: a star in "Rate this recipe", a label in a "Labels" picker.
+        if role.is_choice() && self.rating_groups.occurs_in(&context().strong) {
+            return Some((Kind::Rating, Effect::Add));
+        }
+        if matches!(role, Role::MenuItemCheckbox | Role::Checkbox | Role::Option) && self.tag_pickers.occurs_in(&context().strong) {
+            return Some((Kind::Tag, Effect::Add));
+        }
+        if words.is_emoji_and_count() && declares_state(&path[control]) {
+            return Some((Kind::Like, Effect::Add));
         }
         None
     }
 
-    /// "1,234 likes", "12 reactions": a label that opens with a number and a counter noun is a count, not a
-    /// control. "Like (12 likes)" opens with its verb and stays a control.
-    fn is_counter(&self, words: &[String]) -> bool {
-        words.split(|w| w == "\u{0}").any(|label| {
-            let digits = label.iter().take_while(|w| is_number(w)).count();
-            digits > 0 && label.get(digits).is_some_and(|noun| self.counter_nouns.contains(noun))
-        })
-    }
-
-    /// Reads the toggle state of a control: aria-pressed/checked/selected, then "on" class tokens.
-    pub fn state(&self, el: &Element) -> State {
-        for attr in ["aria-pressed", "aria-checked", "aria-selected"] {
-            match el.attr(attr) {
-                Some("true" | "mixed") => return State::On,
-                Some("false") => return State::Off,
-                _ => {}
-            }
+    /// The effect, from the state the control changed (or, with the page's answer unknown, the state
+    /// before): `None` when a toggle visibly did not change.
+    fn effect(&self, kind: Kind, phrase_effect: Effect, role: Role, el: &Element, after: Option<&[Element]>) -> Option<(Effect, Evidence)> {
+        let before = self.state(el);
+        let after_el = after.and_then(|a| a.first());
+        let after_state = after_el.map(|e| self.state(e));
+        let says_undo = |e: &Element| self.undo_phrases.occurs_in(&Words::of(std::slice::from_ref(e), true).strong);
+        if phrase_effect == Effect::Undo {
+            // "Unlike" clicked: undone (whether or not the label swapped back).
+            return Some((Effect::Undo, if after_el.is_some_and(|a| !says_undo(a)) { Evidence::Changed } else { Evidence::Meaning }));
         }
-        if el.classes().any(|c| self.on_classes.iter().any(|o| o.eq_ignore_ascii_case(c))) {
-            return State::On;
+        // A label that swaps to "Unlike" after the click shows the like took.
+        if after_el.is_some_and(says_undo) {
+            return Some((Effect::Add, Evidence::Changed));
         }
-        if el.attrs.contains_key("checked") {
-            return State::On;
+        let toggles = matches!(kind, Kind::Like | Kind::Tag) || matches!(role, Role::Switch | Role::Checkbox | Role::MenuItemCheckbox);
+        match (before, after_state) {
+            (State::Off | State::Unknown, Some(State::On)) => Some((Effect::Add, Evidence::Changed)),
+            // An "active" class that goes away is an undo too, not only aria-pressed=false.
+            (State::On, Some(State::Off | State::Unknown)) if !role.is_choice() => Some((Effect::Undo, Evidence::Changed)),
+            (State::On, None) if toggles => Some((Effect::Undo, Evidence::Meaning)),
+            (State::On, Some(State::On)) | (State::Off, Some(State::Off)) if toggles => None,
+            _ => Some((Effect::Add, Evidence::Meaning)),
         }
-        State::Unknown
     }
 
     /// Whether the words of a control say the undo of a like ("Unlike", "Remove like").
     pub fn says_undo(&self, el: &[Element]) -> bool {
-        let (strong, _) = describe(el);
-        self.kinds.iter().filter(|k| k.effect == Effect::Undo).any(|k| k.phrases.iter().any(|p| p.occurs_in(&strong)))
+        self.undo_phrases.occurs_in(&Words::of(el, true).strong)
     }
-}
-
-/// Strong and weak word tokens of a run of elements (the clicked node up to its control).
-pub fn describe(elements: &[Element]) -> (Vec<String>, Vec<String>) {
-    describe_with(elements, true)
-}
-
-/// The same without visible text: labels, titles and test ids only.
-fn describe_labels(elements: &[Element]) -> (Vec<String>, Vec<String>) {
-    describe_with(elements, false)
-}
-
-fn describe_with(elements: &[Element], with_text: bool) -> (Vec<String>, Vec<String>) {
-    let mut strong = Vec::new();
-    let mut weak = Vec::new();
-    for el in elements {
-        for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"] {
-            if let Some(v) = el.attr(attr) {
-                strong.extend(tokens(v));
-                strong.push("\u{0}".into()); // keep phrases from running across attributes
-            }
-        }
-        if let Some(t) = el.text.as_ref().filter(|_| with_text) {
-            strong.extend(tokens(t));
-            strong.push("\u{0}".into());
-        }
-        for attr in ["id", "name", "class", "data-action", "data-test", "data-qa"] {
-            if let Some(v) = el.attr(attr) {
-                weak.extend(tokens(v));
-                weak.push("\u{0}".into());
-            }
-        }
-    }
-    (strong, weak)
 }

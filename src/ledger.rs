@@ -82,6 +82,14 @@ fn event_id(act: &Act, n: usize) -> String {
     if n == 0 { act.id.clone() } else { format!("{}#{n}", act.id) }
 }
 
+/// Replaces each labour's item material (from the classifier) by its keyed hash, so no stored key can be
+/// tested against guessed URLs or item ids (see `keys`).
+pub fn key_items(keys: &crate::keys::ItemKeys, labours: &mut [Labour]) {
+    for labour in labours {
+        labour.item = keys.key(&labour.item);
+    }
+}
+
 /// Records every labour found in an observation.
 pub async fn record<S: Store>(store: &S, site: &str, obs: &Observation, labours: Vec<Labour>) -> Result<Vec<Outcome>> {
     record_act(store, site, &Act::of(obs), labours).await
@@ -128,6 +136,14 @@ pub async fn record_captcha<S: Store>(store: &S, event: Event, detail: CaptchaDe
 
 /// Applies one event against the item it touches and commits it.
 pub async fn record_event<S: Store>(store: &S, mut event: Event, replaceable: bool) -> Result<Outcome> {
+    // Within the limits the importer enforces, so that every recorded event can be restored from a backup.
+    if !crate::limits::site_ok(&event.site) {
+        return Ok(Outcome::Ignored { reason: "not a site" });
+    }
+    if !crate::limits::time_ok(event.time) {
+        return Ok(Outcome::Ignored { reason: "time out of range" });
+    }
+    crate::limits::clamp_event(&mut event);
     let standing = match &event.item {
         Some(key) => store.item(key).await?,
         None => None,
@@ -225,6 +241,18 @@ pub async fn provisional<S: Store>(store: &S) -> Result<Vec<Provisional>> {
 
 async fn save_provisional<S: Store>(store: &S, acts: &[Provisional]) -> Result<()> {
     store.put_setting(PROVISIONAL_KEY, &serde_json::to_string(acts)?).await
+}
+
+/// Forgets the provisional acts on `site` (or every one): forgetting a site or deleting everything leaves
+/// nothing held that would be recorded later.
+pub async fn forget_provisional<S: Store>(store: &S, site: Option<&str>) -> Result<usize> {
+    let mut acts = provisional(store).await?;
+    let before = acts.len();
+    acts.retain(|p| site.is_some_and(|s| p.site != s));
+    if acts.len() != before {
+        save_provisional(store, &acts).await?;
+    }
+    Ok(before - acts.len())
 }
 
 /// Earliest time one of `acts` is due, if any.

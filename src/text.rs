@@ -8,6 +8,18 @@ pub fn tokens(text: &str) -> Vec<String> {
     let mut prev_lower = false;
     for c in text.chars() {
         let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
+        if is_emoji_modifier(c) {
+            continue;
+        }
+        if is_emoji_char(c) {
+            // An emoji is a word of its own ("👍12" → "👍", "12"): reactions are labelled by them.
+            prev_lower = false;
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+            }
+            out.push(c.to_string());
+            continue;
+        }
         if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
             // camelCase boundary: "likeBtn" → "like", "btn"
             if c.is_uppercase() && prev_lower && !word.is_empty() {
@@ -28,6 +40,16 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// Pictographs people react with: emoji, hearts, stars, thumbs (Unicode blocks, not the full emoji list).
+pub fn is_emoji_char(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1F3FA | 0x1F400..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x2B55 | 0x1F004..=0x1F2FF)
+}
+
+/// Variation selectors, joiners and skin tones: parts of an emoji that are not words.
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(c as u32, 0xFE0E | 0xFE0F | 0x200D | 0x1F3FB..=0x1F3FF)
+}
+
 /// A phrase pre-split into tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Phrase(pub Vec<String>);
@@ -40,6 +62,47 @@ impl Phrase {
     /// Whether the phrase occurs as a run of whole tokens.
     pub fn occurs_in(&self, haystack: &[String]) -> bool {
         !self.0.is_empty() && haystack.windows(self.0.len()).any(|w| w == self.0.as_slice())
+    }
+}
+
+/// Many phrases, indexed by their first word, so that finding which ones occur costs a lookup per word
+/// of the haystack rather than a scan per phrase. Each phrase carries a tag (its kind's rank).
+#[derive(Debug, Clone, Default)]
+pub struct PhraseSet {
+    by_first: std::collections::HashMap<String, Vec<(usize, Vec<String>)>>,
+}
+
+impl PhraseSet {
+    pub fn new(tagged: impl IntoIterator<Item = (usize, Phrase)>) -> PhraseSet {
+        let mut set = PhraseSet::default();
+        for (tag, phrase) in tagged {
+            if let Some((first, rest)) = phrase.0.split_first() {
+                set.by_first.entry(first.clone()).or_default().push((tag, rest.to_vec()));
+            }
+        }
+        set
+    }
+
+    /// The smallest tag among the phrases that occur in `haystack` as runs of whole tokens.
+    pub fn first_match(&self, haystack: &[String]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, word) in haystack.iter().enumerate() {
+            let Some(candidates) = self.by_first.get(word.as_str()) else { continue };
+            for (tag, rest) in candidates {
+                if best.is_some_and(|b| b <= *tag) {
+                    continue;
+                }
+                if haystack.len() > i + rest.len() && haystack[i + 1..=i + rest.len()] == rest[..] {
+                    best = Some(*tag);
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether any phrase occurs in `haystack`.
+    pub fn occurs_in(&self, haystack: &[String]) -> bool {
+        self.first_match(haystack).is_some()
     }
 }
 
@@ -75,6 +138,9 @@ mod tests {
         assert_eq!(tokens("Gefällt mir"), ["gefällt", "mir"]);
         assert_eq!(tokens("1,234 likes"), ["1", "234", "likes"]);
         assert_eq!(tokens("+1"), ["+1"]);
+        assert_eq!(tokens("👍🏽12"), ["👍", "12"]);
+        assert_eq!(tokens("❤️ Love"), ["❤", "love"]);
+        assert_eq!(tokens("★★☆"), ["★", "★", "☆"]);
     }
 
     #[test]
@@ -85,6 +151,16 @@ mod tests {
         assert!(!Phrase::new("likes").occurs_in(&hay));
         assert!(!Phrase::new("unlike").occurs_in(&tokens("Like")));
         assert!(!Phrase::new("like").occurs_in(&tokens("unlike")));
+    }
+
+    #[test]
+    fn phrase_sets_find_the_first_tag() {
+        let set = PhraseSet::new([(2, Phrase::new("like")), (0, Phrase::new("remove like")), (1, Phrase::new("not interested"))]);
+        assert_eq!(set.first_match(&tokens("Remove like")), Some(0));
+        assert_eq!(set.first_match(&tokens("like")), Some(2));
+        assert_eq!(set.first_match(&tokens("I am not interested, like")), Some(1));
+        assert_eq!(set.first_match(&tokens("remove")), None);
+        assert!(!set.occurs_in(&tokens("not")));
     }
 
     #[test]

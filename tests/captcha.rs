@@ -96,7 +96,7 @@ fn challenge(object: &str, grid: &str, errors: &[&str]) -> Value {
 }
 
 fn field(name: &str) -> Value {
-    json!({ "what": "field", "name": name, "filled": true })
+    json!({ "what": "field", "name": name, "filled": true, "shown": true })
 }
 
 fn only_detail(w: &World) -> (digitus::model::Event, digitus::model::CaptchaDetail) {

@@ -151,12 +151,31 @@ fn a_changed_rating_replaces_the_first_one() {
 #[test]
 fn the_site_is_the_top_page_registrable_domain_given_by_the_browser() {
     let mut w = World::new();
-    // The frame claims another URL; the browser's tab URL decides the site.
+    // The top page's URL comes from the browser, never from the message.
     let mut o = like("1", T0, false, true);
-    o.url = "https://embed.widgets.example/frame".into();
+    o.url = "about:blank".into(); // a frame the page made itself belongs to the page
     o.top_url = Some("https://evil.example/".into()); // ignored: overwritten from the sender
     w.sense_as(&tab("https://m.youtube.com/watch?v=1"), o);
     assert_eq!(w.summary().sites.keys().collect::<Vec<_>>(), ["youtube.com"]);
+}
+
+#[test]
+fn a_frame_of_another_site_is_judged_as_that_site_never_with_the_top_sites_rules() {
+    let mut w = World::new();
+    // An ad frame on YouTube whose button looks like YouTube's like button: YouTube's rules do not apply
+    // to it, and whatever it is counts for the ad's own site, never for youtube.com.
+    let mut o = like("ad1", T0, false, true);
+    o.url = "https://ads.adnetwork.example/frame.html".into();
+    w.sense_as(&tab("https://www.youtube.com/watch?v=1"), o);
+    assert!(!w.summary().sites.contains_key("youtube.com"), "{:?}", w.summary().sites);
+    // Paused on the top site: nothing from any frame in it.
+    let settings = Settings { paused_sites: ["youtube.com".to_string()].into(), ..Settings::default() };
+    block_on(w.core.handle(&w.store, &page(), Request::SetSettings { settings })).unwrap();
+    let before = w.summary();
+    let mut o = like("ad2", T0 + 10_000.0, false, true);
+    o.url = "https://ads.adnetwork.example/frame.html".into();
+    w.sense_as(&tab("https://www.youtube.com/watch?v=1"), o);
+    assert_eq!(w.summary(), before);
 }
 
 #[test]
@@ -493,4 +512,21 @@ fn a_tab_acting_faster_than_a_person_counts_no_more_than_the_rate_limit() {
     o.path[2].nth = 999;
     o.after.as_mut().unwrap()[2].nth = 999;
     assert_eq!(outcome(&sense_in_tab(&mut w, 4, o)), "recorded");
+}
+
+#[test]
+fn forgetting_a_site_or_everything_drops_its_held_acts_too() {
+    let mut w = World::new();
+    let mut other = like("b1", T0, false, true);
+    other.url = "https://news.example.net/p".into();
+    w.sense(first(&like("a1", T0, false, true)));
+    w.sense(first(&other));
+    assert_eq!(block_on(digitus::ledger::provisional(&w.store)).unwrap().len(), 2);
+    w.request(json!({"type": "forget_site", "site": "www.example.org"})).unwrap();
+    let held: Vec<String> = block_on(digitus::ledger::provisional(&w.store)).unwrap().into_iter().map(|p| p.site).collect();
+    assert_eq!(held, ["example.net"], "the forgotten site's act is not recorded later");
+    w.request(json!({"type": "delete_everything", "confirm": "delete everything"})).unwrap();
+    assert!(block_on(digitus::ledger::provisional(&w.store)).unwrap().is_empty());
+    block_on(w.core.settle_due(&w.store, T0 + 60_000.0)).unwrap();
+    assert_eq!(block_on(w.store.count_events()).unwrap(), 0, "nothing held comes back after a deletion");
 }

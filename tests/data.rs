@@ -20,6 +20,7 @@ fn load_with_core(path: &Path, text: &str) -> Result<(), digitus::Error> {
     let rel = name.split("/data/").nth(1).unwrap_or(&name).to_string();
     match rel.as_str() {
         "captcha.json" => digitus::captcha::Rules::parse(text).map(drop),
+        "valuation.json" => digitus::valuation::Valuation::parse(text).map(drop),
         "rules/generic.json" => digitus::generic::Generic::parse(text).map(drop),
         r if r.starts_with("rules/sites/") => digitus::rules::load_file(&rel, text, true).map(drop),
         other => panic!("data/{other} has no loader: add it to tests/data.rs and to the core"),
@@ -31,7 +32,7 @@ fn every_data_file_validates_against_its_schema_and_loads() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     data_files(&root.join("data"), &mut files);
-    assert!(files.len() >= 19, "found only {} data files", files.len());
+    assert!(files.len() >= 20, "found only {} data files", files.len());
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -545,6 +545,11 @@ impl World {
         block_on(self.core.handle(&self.store, &sender, Request::Sense { observation: o })).unwrap()
     }
 
+    /// A service-worker stop: a fresh core over the same store.
+    fn restart(&mut self) {
+        self.core = block_on(Core::load(&self.store)).unwrap();
+    }
+
     fn count(&mut self, kind: &str) -> i64 {
         let s: Summary = serde_json::from_value(block_on(self.core.handle(&self.store, &Sender::default(), Request::Summary)).unwrap()).unwrap();
         s.kinds[kind]
@@ -677,4 +682,229 @@ fn the_json_schema_describes_what_the_loader_reads() {
             assert!(parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')), "{}", r.spec.id);
         }
     }
+}
+
+// ---------------------------------------------------------------- judgement by meaning and change (issue 10)
+
+/// A click whose page's answer is not known yet (the sensor reports at once): judged on the before-state.
+fn at_once(url: &str, path: Vec<Element>) -> Observation {
+    observation(Action::Click, url, path, None)
+}
+
+fn with(mut el: Element, attr: &str, value: &str) -> Element {
+    el.attrs.insert(attr.into(), value.into());
+    el
+}
+
+#[test]
+fn ruled_sites_keep_the_generic_judgement_for_what_their_rules_do_not_know() {
+    // Facebook in German: the rule knows English, French and Vietnamese labels; the generic judgement reads
+    // "Gefällt mir" and the swap to "Gefällt mir nicht mehr".
+    let fb = "https://www.facebook.com/";
+    let like = |label: &str| vec![et("span", &[], label), e("div", &[("role", "button"), ("aria-label", label)]), e("div", &[]), e("div", &[("role", "article")]), body()];
+    expect(&click(fb, like("Gefällt mir"), like("Gefällt mir nicht mehr")), Kind::Like, Effect::Add, "generic.like");
+    expect(&click(fb, like("Gefällt mir nicht mehr"), like("Gefällt mir")), Kind::Like, Effect::Undo, "generic.like");
+    // Portuguese, and a like on a comment (text only, no label): the rest of the site is not invisible.
+    expect(&click(fb, like("Curtir"), like("Descurtir")), Kind::Like, Effect::Add, "generic.like");
+    let comment_like = |class: &str| vec![et("div", &[("role", "button"), ("class", class)], "Me gusta"), e("li", &[]), e("ul", &[("aria-label", "Comentarios")]), body()];
+    expect(&click(fb, comment_like("x1i10"), comment_like("x1i10 active")), Kind::Like, Effect::Add, "generic.like");
+    // A new Mastodon button variant: the rule reads the "active" class, the page now flips aria-pressed.
+    let md = "https://mastodon.social/home";
+    let fav = |p| vec![with_pressed(e("button", &[("class", "status__action-bar__button star-icon icon-button"), ("title", "Favourite")]), p), e("div", &[("class", "status__action-bar")]), body()];
+    expect(&click(md, fav(false), fav(true)), Kind::Like, Effect::Add, "generic.like");
+    // …while a click the page did not act on stays nothing, and what the rule claims stays the rule's.
+    nothing(&tap(md, fav(false)));
+    expect(&click(md, vec![e("button", &[("class", "star-icon"), ("title", "Favourite")]), body()], vec![e("button", &[("class", "star-icon active"), ("title", "Favourite")]), body()]), Kind::Like, Effect::Add, "mastodon.favourite");
+    // YouTube in Spanish: the report menu item carries only its text.
+    let menu = |text: &str| vec![et("yt-formatted-string", &[], text), e("tp-yt-paper-item", &[("role", "option")]), e("ytd-menu-service-item-renderer", &[("role", "menuitem")]), body()];
+    expect(&tap(YT, menu("No me interesa")), Kind::Feedback, Effect::Add, "youtube.not-interested");
+    expect(&tap(YT, menu("Não tenho interesse")), Kind::Feedback, Effect::Add, "youtube.not-interested");
+    // A veto stays a veto: IMDb's "Rate" confirmation counts nothing.
+    nothing(&tap("https://www.imdb.com/title/tt1/", vec![e("button", &[("class", "ipc-btn")]), e("div", &[("class", "ipc-rating-prompt__rating-container")]), body()]));
+}
+
+#[test]
+fn switches_radios_reactions_and_label_pickers_are_read_by_their_aria_state() {
+    let app = "https://music.example.com/album/1";
+    // role=switch saves: aria-checked false → true adds, true → false undoes, unchanged is nothing.
+    let switch = |label: &str, c: &str| vec![e("span", &[("class", "thumb")]), e("div", &[("role", "switch"), ("aria-checked", c), ("aria-label", label)]), e("div", &[("class", "track-actions")]), body()];
+    expect(&click(app, switch("Favourite", "false"), switch("Favourite", "true")), Kind::Like, Effect::Add, "generic.like");
+    expect(&click(app, switch("Favourite", "true"), switch("Favourite", "false")), Kind::Like, Effect::Undo, "generic.like");
+    expect(&click(app, switch("Ajouter aux favoris", "false"), switch("Ajouter aux favoris", "true")), Kind::Like, Effect::Add, "generic.like");
+    nothing(&click(app, switch("Favourite", "false"), switch("Favourite", "false")));
+    nothing(&click(app, switch("Dark mode", "false"), switch("Dark mode", "true")));
+    // The page's answer not known yet: judged on the state before.
+    expect(&at_once(app, switch("Me gusta", "false")), Kind::Like, Effect::Add, "generic.like");
+    expect(&at_once(app, switch("Me gusta", "true")), Kind::Like, Effect::Undo, "generic.like");
+
+    // role=radio stars with nothing but a number, in a group labelled in several languages.
+    for group in ["Rate this album", "Votre note", "Calificación", "Bewertung", "Valutazione", "Avaliação"] {
+        let star = |n: &str, c: &str| vec![e("span", &[("role", "radio"), ("aria-checked", c), ("aria-label", n)]), e("div", &[("role", "radiogroup"), ("aria-label", group)]), e("form", &[]), body()];
+        let got = Classifier::default().classify(&click(app, star("4", "false"), star("4", "true")));
+        assert_eq!(got.iter().map(|l| (l.kind, l.effect, l.value)).collect::<Vec<_>>(), [(Kind::Rating, Effect::Add, Some(4.0))], "{group}");
+        let five = Classifier::default().classify(&at_once(app, star("5", "false")));
+        assert_eq!(five[0].item, got[0].item, "{group}: one group, one item, so 5 replaces 4");
+    }
+    // A radio group that is no rating (a size, a shipping option).
+    nothing(&tap(app, vec![e("span", &[("role", "radio"), ("aria-label", "4")]), e("div", &[("role", "radiogroup"), ("aria-label", "Quantity")]), body()]));
+
+    // Reactions labelled by an emoji and a count.
+    let react = |text: &str, p| vec![with_pressed(et("button", &[("class", "reaction")], text), p), e("div", &[("class", "reactions")]), e("li", &[("class", "message")]), body()];
+    expect(&click(app, react("😂 3", false), react("😂 4", true)), Kind::Like, Effect::Add, "generic.like");
+    expect(&click(app, react("👍 12", true), react("👍 11", false)), Kind::Like, Effect::Undo, "generic.like");
+    expect(&click(app, react("👍🏽", false), react("👍🏽 1", true)), Kind::Like, Effect::Add, "generic.like");
+    // A bare icon with no word and no count says too little (a user's own rule can name it).
+    let icon = |p| in_article(with_pressed(et("button", &[("class", "x9a2")], "♡"), p));
+    nothing(&click(app, icon(false), icon(true)));
+    expect(&click(app, react("👎 2", false), react("👎 3", true)), Kind::Rating, Effect::Add, "generic.rating");
+    nothing(&click(app, react("😂 3", false), react("😂 3", false)));
+
+    // menuitemcheckbox label pickers (en, fr, de), on and off; a view menu's checkbox is no tag.
+    for menu in ["Apply labels to this issue", "Étiquettes", "Labels"] {
+        let label = |c: &str| vec![et("span", &[], "needs triage"), e("div", &[("role", "menuitemcheckbox"), ("aria-checked", c)]), e("div", &[("role", "menu"), ("aria-label", menu)]), body()];
+        expect(&click(app, label("false"), label("true")), Kind::Tag, Effect::Add, "generic.tag");
+        expect(&click(app, label("true"), label("false")), Kind::Tag, Effect::Undo, "generic.tag");
+        expect(&at_once(app, label("false")), Kind::Tag, Effect::Add, "generic.tag");
+    }
+    let view = |c: &str| vec![et("span", &[], "Show line numbers"), e("div", &[("role", "menuitemcheckbox"), ("aria-checked", c)]), e("div", &[("role", "menu"), ("aria-label", "View options")]), body()];
+    nothing(&click(app, view("false"), view("true")));
+    // A tag by its words: "Tag people", "Etiquetar personas".
+    expect(&tap(app, in_article(e("button", &[("aria-label", "Etiquetar personas")]))), Kind::Tag, Effect::Add, "generic.tag");
+}
+
+#[test]
+fn look_alikes_count_nothing() {
+    let page = "https://shop.example.com/p/1";
+    let refused: Vec<Vec<Element>> = vec![
+        // counts and lists of people
+        in_article(et("button", &[], "Like: 12 people")),
+        in_article(et("button", &[], "J’aime : 12 personnes")),
+        in_article(et("span", &[("role", "button")], "Gefällt 12 Personen")),
+        in_article(e("button", &[("aria-label", "See who reacted to this")])),
+        in_article(e("button", &[("aria-label", "Ver reacciones")])),
+        in_article(et("a", &[("href", "#")], "Curtido por ana e outras 3 pessoas")),
+        // average-rating displays, interactive or not
+        vec![e("span", &[("class", "star")]), e("div", &[("role", "img"), ("aria-label", "Rated 4.5 out of 5")]), body()],
+        vec![et("a", &[("href", "#reviews")], "4.5 out of 5 stars, 1,234 ratings"), body()],
+        vec![et("button", &[("class", "rating-summary")], "4,5 sur 5 · 1 234 avis"), body()],
+        vec![e("div", &[("role", "radio"), ("aria-label", "4 stars"), ("aria-disabled", "true")]), e("div", &[("role", "radiogroup"), ("aria-readonly", "true")]), body()],
+        vec![et("button", &[], "Durchschnittliche Bewertung 4,2"), body()],
+        // tabs and navigation to likes pages
+        vec![et("div", &[("role", "tab"), ("aria-selected", "false")], "Likes"), e("div", &[("role", "tablist")]), body()],
+        vec![et("button", &[("role", "tab")], "J’aime"), e("div", &[("role", "tablist")]), body()],
+        vec![et("a", &[("href", "/@someone/likes")], "Likes"), e("nav", &[]), body()],
+        // consent banners, their buttons and their switches
+        vec![et("button", &[("id", "accept-all")], "Accept all"), e("div", &[("id", "cookie-banner")]), body()],
+        vec![et("button", &[], "Tout accepter"), e("div", &[("class", "consent-dialog")]), body()],
+        vec![e("div", &[("role", "switch"), ("aria-checked", "false"), ("aria-label", "Personalised ads")]), e("section", &[("id", "gdpr-vendors")]), body()],
+        // openers of pickers and dialogs: the act is what is chosen in them
+        in_article(with(et("button", &[("aria-label", "Add reaction")], "🙂"), "aria-haspopup", "menu")),
+        in_article(with(et("button", &[], "Report"), "aria-haspopup", "dialog")),
+        // share, follow, subscribe, repost
+        in_article(et("button", &[], "Republier")),
+        in_article(et("button", &[], "Repost")),
+        in_article(et("button", &[], "Folgen")),
+        in_article(et("button", &[], "S'abonner")),
+        in_article(et("button", &[], "Condividi")),
+    ];
+    for path in refused {
+        let mut after = path.clone();
+        if let Some(c) = after.iter_mut().find(|e| e.attrs.contains_key("aria-checked")) {
+            c.attrs.insert("aria-checked".into(), "true".into());
+        }
+        let o = click(page, path.clone(), after);
+        assert!(judge(&o).is_empty(), "{:?} counted as {:?}", path[0], judge(&o));
+        assert!(judge(&at_once(page, path.clone())).is_empty(), "{:?} counted at once", path[0]);
+    }
+    // An icon inside a button is no display: an svg labelled "Like" with role=img.
+    let icon = |label: &str| vec![e("svg", &[("role", "img"), ("aria-label", label)]), e("div", &[("role", "button")]), e("section", &[]), body()];
+    expect(&click(page, icon("Like"), icon("Unlike")), Kind::Like, Effect::Add, "generic.like");
+    // The same words on real controls still count: a toggle that also shows who ("Like, 12 people") and a star.
+    expect(&click(page, in_article(with_pressed(et("button", &[], "Like · 12 people"), false)), in_article(with_pressed(et("button", &[], "Like · 13 people"), true))), Kind::Like, Effect::Add, "generic.like");
+    expect(&tap(page, vec![e("input", &[("type", "radio"), ("name", "rating"), ("value", "4"), ("aria-label", "4 out of 5")]), e("fieldset", &[]), body()]), Kind::Rating, Effect::Add, "generic.rating");
+}
+
+#[test]
+fn one_act_one_count_across_menu_dialog_and_submit() {
+    use digitus::classify::Stage;
+    let page = "https://forum.example.net/t/42";
+    let c = Classifier::default();
+    // The stage each step is judged at.
+    let menu_item = vec![et("span", &[], "Report"), e("div", &[("role", "menuitem")]), e("div", &[("role", "menu")]), e("article", &[]), body()];
+    let reason = |why: &str| vec![e("input", &[("type", "radio"), ("name", "reason"), ("aria-label", why)]), e("fieldset", &[]), e("form", &[]), e("div", &[("role", "dialog")]), body()];
+    let submit_report = vec![et("button", &[("type", "submit")], "Submit report"), e("form", &[]), e("div", &[("role", "dialog")]), body()];
+    assert_eq!(c.judge(&tap(page, menu_item.clone())).stage, Stage::Choice);
+    assert_eq!(c.judge(&tap(page, submit_report.clone())).stage, Stage::Commit);
+    nothing(&tap(page, reason("Spam")));
+
+    let mut w = World::new();
+    w.sense(tap(page, menu_item.clone()), 0.0);
+    w.sense(tap(page, reason("Spam")), 2_000.0);
+    w.sense(tap(page, reason("Harassment")), 3_000.0); // changing the reason counts nothing
+    // The service worker stops between the choice and the commitment: the flow is in the store.
+    w.restart();
+    let committed = w.sense(tap(page, submit_report.clone()), 9_000.0);
+    assert_eq!(committed["outcomes"][0]["reason"], "already counted at its choice", "{committed}");
+    assert_eq!(w.count("report"), 1);
+    // A second report, later, on another post: its own act.
+    w.sense(tap(page, menu_item.clone()), 400_000.0);
+    w.sense(tap(page, submit_report.clone()), 405_000.0);
+    assert_eq!(w.count("report"), 2);
+    // A one-step report (a dialog's button with no menu before it) counts.
+    w.sense(tap(page, submit_report.clone()), 900_000.0);
+    assert_eq!(w.count("report"), 3);
+    // In French, the dialog's reason changed between two report items before committing: one report.
+    let fr_item = |t: &str| vec![et("span", &[], t), e("div", &[("role", "menuitem")]), e("div", &[("role", "menu")]), body()];
+    let fr_reason = |t: &str| vec![et("div", &[("role", "radio")], t), e("div", &[("role", "radiogroup")]), e("div", &[("role", "dialog")]), body()];
+    w.sense(tap(page, fr_item("Signaler")), 1_900_000.0);
+    w.sense(tap(page, fr_reason("Signaler comme spam")), 1_901_000.0);
+    w.sense(tap(page, fr_reason("Signaler un abus")), 1_902_000.0);
+    w.sense(tap(page, vec![et("button", &[], "Signaler"), e("div", &[("role", "dialog")]), body()]), 1_905_000.0);
+    assert_eq!(w.count("report"), 4);
+    // Two report buttons outside any dialog are two reports.
+    w.sense(tap(page, fr_item("Signaler")), 2_500_000.0);
+    w.sense(tap(page, in_article(et("button", &[("class", "menu-item")], "Report"))), 2_501_000.0);
+    assert_eq!(w.count("report"), 6);
+
+    // Stars then submit: one rating, the last star's value.
+    let shop = "https://shop.example.com/p/9";
+    let star = |n: &str| vec![e("input", &[("type", "radio"), ("name", "stars"), ("value", n)]), e("fieldset", &[]), e("form", &[("class", "review-form")]), body()];
+    let submit_rating = vec![et("button", &[("type", "submit")], "Submit rating"), e("form", &[("class", "review-form")]), body()];
+    assert_eq!(judge(&tap(shop, submit_rating.clone()))[0].0, Kind::Rating, "alone, the button is a rating");
+    w.sense(tap(shop, star("3")), 2_000_000.0);
+    w.sense(tap(shop, star("4")), 2_003_000.0);
+    w.sense(tap(shop, submit_rating.clone()), 2_006_000.0);
+    assert_eq!(w.count("rating"), 1);
+    // Stars on two products of a list are two ratings.
+    let list_star = |product: u32, n: &str| {
+        let mut p = vec![e("span", &[("role", "radio"), ("aria-label", n)]), e("div", &[("role", "radiogroup"), ("aria-label", "Rate")]), e("li", &[])];
+        p[2].nth = product;
+        p.push(body());
+        p
+    };
+    w.sense(tap(shop, list_star(1, "5 stars")), 3_000_000.0);
+    w.sense(tap(shop, list_star(2, "2 stars")), 3_004_000.0);
+    assert_eq!(w.count("rating"), 3);
+}
+
+#[test]
+fn flows_step_natively() {
+    use digitus::classify::Stage;
+    use digitus::flow::{step, Act, FLOW_WINDOW_MS};
+    let act = |id, stage, scope, time| Act { id, kind: Kind::Report, stage, scope, time };
+    let (counts, flow) = step(None, &act("a", Stage::Choice, None, 0.0));
+    assert!(counts);
+    let (counts, flow) = step(flow, &act("b", Stage::Commit, Some("dialog"), 1_000.0));
+    assert!(!counts, "the commitment of a menu choice");
+    // A retry of either answers the same.
+    assert!(!step(flow.clone(), &act("b", Stage::Commit, Some("dialog"), 1_000.0)).0);
+    assert!(step(flow.clone(), &act("a", Stage::Choice, None, 0.0)).0);
+    // After the commitment, a new commitment is a new act; so is one beyond the window.
+    assert!(step(flow, &act("c", Stage::Commit, Some("dialog"), 2_000.0)).0);
+    let (_, open) = step(None, &act("d", Stage::Choice, None, 0.0));
+    assert!(step(open, &act("e", Stage::Commit, None, FLOW_WINDOW_MS + 1.0)).0);
+    // A choice made in one form is not committed by another form's submit.
+    let (_, open) = step(None, &Act { id: "f", kind: Kind::Rating, stage: Stage::Choice, scope: Some("form-1"), time: 0.0 });
+    assert!(step(open.clone(), &Act { id: "g", kind: Kind::Rating, stage: Stage::Commit, scope: Some("form-2"), time: 10.0 }).0);
+    assert!(!step(open, &Act { id: "h", kind: Kind::Rating, stage: Stage::Commit, scope: Some("form-1"), time: 10.0 }).0);
 }

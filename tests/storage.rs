@@ -86,7 +86,7 @@ fn import_text(store: &MemoryStore, text: &str, batch: usize) -> Result<digitus:
 }
 
 fn export(store: &MemoryStore) -> String {
-    block_on(backup::export(store, T0 + 1e9, "install-a")).unwrap()
+    block_on(backup::export(store, T0 + 1e9, "install-a", backup::Scope::Full)).unwrap()
 }
 
 #[test]

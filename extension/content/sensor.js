@@ -278,6 +278,9 @@
     const text = boxes.map((b) => b.value ?? b.innerText ?? "").join(" ");
     if (!text.trim()) return;
     const started = boxes.map((b) => typingSince.get(b)).filter(Boolean);
+    // The submit event of form.requestSubmit() is trusted although a script sent it: only text the user
+    // typed (trusted input events) is their review, and the core also wants a person's activation of the form.
+    if (!started.length) return;
     const extra = { text: textStats(text), activation_ms: at === undefined ? null : Math.max(0, Date.now() - at) };
     if (started.length) extra.duration_ms = Date.now() - Math.min(...started);
     report(elementPath(event), "submit", extra);

@@ -78,6 +78,13 @@ pub trait Store {
     async fn commit(&self, commit: Commit) -> Result<()>;
     /// Every rollup row (day × site × kind).
     async fn rollups(&self) -> Result<Vec<Rollup>>;
+    /// The rollups of the days `from..=to` (`YYYY-MM-DD`, either end open), for answers about a period;
+    /// stores whose keys are ordered by day (IndexedDB) read only that range.
+    async fn rollups_between(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<Rollup>> {
+        let mut rows = self.rollups().await?;
+        rows.retain(|r| from.is_none_or(|f| r.bucket.day.as_str() >= f) && to.is_none_or(|t| r.bucket.day.as_str() <= t));
+        Ok(rows)
+    }
     /// Every totals row (site × kind): what summaries read. Stores keep them in step with the rollups; the
     /// default sums the rollups (for stores that keep none).
     async fn site_totals(&self) -> Result<Vec<SiteTotals>> {

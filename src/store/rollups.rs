@@ -37,6 +37,10 @@ pub struct Totals {
     pub count: i64,
     /// Time spent, ms.
     pub ms: i64,
+    /// The part of `ms` measured on the page rather than modelled (rows written before it existed: 0, so
+    /// their time counts as modelled).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub measured_ms: i64,
     pub words: i64,
     /// CAPTCHA image labels.
     pub labels: i64,
@@ -55,6 +59,7 @@ impl Totals {
         let mut totals = Totals {
             count: counted,
             ms: i64::from(event.duration_ms),
+            measured_ms: if event.duration_measured { i64::from(event.duration_ms) } else { 0 },
             words: i64::from(event.words.unwrap_or(0)),
             ..Totals::default()
         };
@@ -68,6 +73,7 @@ impl Totals {
     pub fn add(&mut self, other: &Totals, sign: i64) {
         self.count += sign * other.count;
         self.ms += sign * other.ms;
+        self.measured_ms += sign * other.measured_ms;
         self.words += sign * other.words;
         self.labels += sign * other.labels;
         for (object, n) in &other.objects {
@@ -175,4 +181,8 @@ pub fn add_to<K: Ord + Clone>(rows: &mut BTreeMap<K, Totals>, key: &K, delta: &T
     if slot.is_zero() {
         rows.remove(key);
     }
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }

@@ -99,7 +99,9 @@ test("Firefox: backup → fresh profile → same books; re-import changes nothin
   assert.deepEqual(await fresh.summary(), before, "importing twice changes nothing");
 
   const bad = path.join(tmp, "polluted.json");
-  fs.writeFileSync(bad, text.replace('"events":[\n{', '"events":[\n{"__proto__":{"polluted":1},'));
+  const polluted = text.replace('"events":[\n{', '"events":[\n{"__proto__":{"polluted":1},');
+  assert.notEqual(polluted, text, "the hostile file differs from the backup");
+  fs.writeFileSync(bad, polluted);
   const refused = await importInOptions(fresh, bad);
   assert.equal(refused.ok, false);
   assert.match(refused.text, /events\[0\]: forbidden key "__proto__"/);

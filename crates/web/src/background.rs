@@ -40,7 +40,7 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     let mut guard = cell.lock().await;
     if guard.is_none() {
         let store = IdbStore::open(DB_NAME).await?;
-        let core = Core::load(&store).await?;
+        let core = Core::load_with_entropy(&store, crate::transfer::crypto_entropy).await?;
         crate::transfer::on_wake(&store, &core).await;
         *guard = Some(Background { core, store });
     }
@@ -49,6 +49,9 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     if let Err(e) = bg.core.settle_due(&bg.store, js_sys::Date::now()).await {
         gloo::console::warn!(format!("Digitus could not settle held acts: {e}"));
     }
+    let content_script = sender.content_script;
     let answer = bg.core.handle_from(&bg.store, &sender, &frame, request).await?;
+    // A content script (maybe a compromised renderer) gets back only what it needs to stop retrying.
+    let answer = if content_script { digitus::api::content_script_answer(answer) } else { answer };
     to_js(&answer)
 }

@@ -27,7 +27,7 @@ pub async fn demo_message(message: JsValue, page_url: String) -> JsValue {
         let mut guard = cell.lock().await;
         if guard.is_none() {
             let store = MemoryStore::new();
-            let core = Core::load(&store).await?;
+            let core = Core::load_with_entropy(&store, crate::transfer::crypto_entropy).await?;
             *guard = Some(Demo { core, store });
         }
         let demo = guard.as_mut().expect("unreachable: initialised just above");

@@ -281,6 +281,21 @@ impl Store for IdbStore {
         rows.into_iter().map(|v| from_js::<StoredRollup>(v).map(|r| r.rollup)).collect()
     }
 
+    async fn rollups_between(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<Rollup>> {
+        // Keys are `day|site|kind`: every key of the days from..=to lies in [from, to + "~").
+        let (lower, upper) = (from.map(JsValue::from_str), to.map(|t| JsValue::from_str(&format!("{t}~"))));
+        let range = match (&lower, &upper) {
+            (Some(l), Some(u)) => Some(KeyRange::bound(l, u, Some(false), Some(true)).map_err(key_range_error)?),
+            (Some(l), None) => Some(KeyRange::lower_bound(l, Some(false)).map_err(key_range_error)?),
+            (None, Some(u)) => Some(KeyRange::upper_bound(u, Some(true)).map_err(key_range_error)?),
+            (None, None) => None,
+        };
+        let tx = self.tx(&[ROLLUPS], TransactionMode::ReadOnly)?;
+        let store = tx.store(ROLLUPS).map_err(idb_error)?;
+        let rows = store.get_all(range, None).await.map_err(idb_error)?;
+        rows.into_iter().map(|v| from_js::<StoredRollup>(v).map(|r| r.rollup)).collect()
+    }
+
     async fn site_totals(&self) -> Result<Vec<SiteTotals>> {
         let tx = self.tx(&[TOTALS], TransactionMode::ReadOnly)?;
         let store = tx.store(TOTALS).map_err(idb_error)?;

@@ -18,7 +18,7 @@
 use crate::idb::{IdbStore, DB_NAME};
 use crate::to_js;
 use digitus::api::Core;
-use digitus::backup::{Backup, Writer, IMPORT_BATCH};
+use digitus::backup::{Backup, Scope, Writer, IMPORT_BATCH};
 use digitus::error::Error;
 
 use digitus::store::{install_id, Store};
@@ -39,6 +39,21 @@ pub fn random_id() -> String {
         f.call0(&c).ok()?.as_string()
     });
     uuid.unwrap_or_else(|| format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e16) as u64))
+}
+
+/// 32 bytes from `crypto.getRandomValues` (the item-key secret, see `digitus::keys`). Extension pages,
+/// workers and web pages all have it; without it the core must not start with a guessable secret.
+pub fn crypto_entropy() -> [u8; 32] {
+    let bytes = js_sys::Uint8Array::new_with_length(32);
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).expect("crypto is global in pages and workers");
+    let fill = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .expect("crypto.getRandomValues exists in pages and workers");
+    fill.call1(&crypto, &bytes).expect("getRandomValues fills 32 bytes");
+    let mut out = [0u8; 32];
+    bytes.copy_to(&mut out);
+    out
 }
 
 /// Run each time the background wakes: makes sure the install id exists, and applies the retention setting
@@ -103,7 +118,7 @@ impl BackupImport {
             let start = state.done.get();
             let events = state.backup.events(start..start + max.clamp(1, 50_000)).map_err(|e| js_error(Error::from(e)))?;
             if !events.is_empty() {
-                let report = state.store.merge_events(&events).await.map_err(js_error)?;
+                let report = state.store.merge_events(&events).await.map_err(|e| partial_failure(e, state.done.get(), state.added.get()))?;
                 state.added.set(state.added.get() + report.added);
                 state.already.set(state.already.get() + report.already);
                 state.done.set(start + events.len());
@@ -130,6 +145,7 @@ impl BackupImport {
 #[cfg(feature = "pages")]
 struct ExportState {
     store: IdbStore,
+    scope: Scope,
     writer: RefCell<Writer>,
     after: RefCell<Option<String>>,
     finished: Cell<bool>,
@@ -146,11 +162,15 @@ pub struct BackupExport {
 #[cfg(feature = "pages")]
 #[wasm_bindgen]
 impl BackupExport {
-    pub async fn open(db: Option<String>) -> Result<BackupExport, JsValue> {
+    /// `full`: also write the install id and the paused sites (the user asked for a full backup); by
+    /// default a backup carries neither.
+    pub async fn open(db: Option<String>, full: Option<bool>) -> Result<BackupExport, JsValue> {
+        let scope = if full.unwrap_or(false) { Scope::Full } else { Scope::Shareable };
         let store = IdbStore::open(db.as_deref().unwrap_or(DB_NAME)).await.map_err(js_error)?;
         let total = store.count_events().await.map_err(js_error)?;
         let state = ExportState {
             store,
+            scope,
             writer: RefCell::new(Writer::new()),
             after: RefCell::new(None),
             finished: Cell::new(false),
@@ -188,7 +208,8 @@ impl BackupExport {
         })
     }
 
-    /// The file's opening (call after the last `step`): header with counts, install id and settings.
+    /// The file's opening (call after the last `step`): header with counts, settings, and the install id when
+    /// full.
     pub fn head(&self) -> js_sys::Promise {
         let state = Rc::clone(&self.state);
         wasm_bindgen_futures::future_to_promise(async move {
@@ -197,7 +218,9 @@ impl BackupExport {
                 Some(json) => Some(serde_json::from_str::<serde_json::Value>(&json).map_err(js_error)?),
                 None => None,
             };
-            let head = state.writer.borrow().head(js_sys::Date::now(), &id, settings.as_ref()).map_err(|e| js_error(Error::from(e)))?;
+            let settings = state.scope.settings(settings);
+            let id = state.scope.install_id(&id);
+            let head = state.writer.borrow().head(js_sys::Date::now(), id, settings.as_ref()).map_err(|e| js_error(Error::from(e)))?;
             Ok(JsValue::from_str(&head))
         })
     }
@@ -205,6 +228,16 @@ impl BackupExport {
     pub fn tail(&self) -> String {
         self.state.writer.borrow().tail().to_string()
     }
+}
+
+/// A failed batch: the error, with how many events the earlier batches wrote (`written`, `added`) as
+/// properties, so the page can say "1,200 written before the failure" rather than "refused".
+#[cfg(feature = "pages")]
+fn partial_failure(e: digitus::Error, written: usize, added: u64) -> JsValue {
+    let error = js_error(e);
+    let _ = js_sys::Reflect::set(&error, &"written".into(), &JsValue::from_f64(written as f64));
+    let _ = js_sys::Reflect::set(&error, &"added".into(), &JsValue::from_f64(added as f64));
+    error
 }
 
 #[cfg(feature = "pages")]

@@ -56,8 +56,9 @@ async fn sense<S: Store>(core: &mut Core, store: &S, obs: Observation) -> serde_
 async fn indexeddb_store_agrees_with_the_memory_store() {
     let idb = IdbStore::open(&fresh_name("agree")).await.expect("open");
     let mem = MemoryStore::new();
-    let mut core_idb = Core::load(&idb).await.unwrap();
-    let mut core_mem = Core::load(&mem).await.unwrap();
+    // One item secret for both, so that their item keys can be compared.
+    let mut core_idb = Core::load_with_entropy(&idb, || [5; 32]).await.unwrap();
+    let mut core_mem = Core::load_with_entropy(&mem, || [5; 32]).await.unwrap();
     let t0 = 1_795_995_000_000.0;
     let actions = vec![
         click("a", t0, false, true, "https://www.example.org/post/1"),

@@ -171,7 +171,7 @@ async fn upgrade_keeps_every_record(old_schema: impl Fn(&str) -> rexie::RexieBui
     assert_same(&idb, &reference, "after forgetting a site").await;
     let other = MemoryStore::new();
     history(&other, "new", 200, 0x9abc_def1).await;
-    let text = backup::export(&other, T0, "other").await.unwrap();
+    let text = backup::export(&other, T0, "other", backup::Scope::Full).await.unwrap();
     let parsed = Backup::parse(text).unwrap();
     backup::import(&idb, &parsed, 64, |_, _| {}).await.unwrap();
     backup::import(&reference, &parsed, 64, |_, _| {}).await.unwrap();
@@ -194,10 +194,10 @@ async fn merges_retention_and_delete_match_the_reference_store() {
     history(&reference, "a", 300, 42).await;
     assert_same(&idb, &reference, "recorded").await;
     let b = MemoryStore::new();
-    let shared = backup::export(&reference, T0, "a").await.unwrap();
+    let shared = backup::export(&reference, T0, "a", backup::Scope::Full).await.unwrap();
     backup::import(&b, &Backup::parse(shared).unwrap(), 1_000, |_, _| {}).await.unwrap();
     history(&b, "b", 300, 7).await;
-    let parsed = Backup::parse(backup::export(&b, T0, "b").await.unwrap()).unwrap();
+    let parsed = Backup::parse(backup::export(&b, T0, "b", backup::Scope::Full).await.unwrap()).unwrap();
     for round in 0..2 {
         let mut last = (0, 0);
         let r1 = backup::import(&idb, &parsed, 100, |d, t| last = (d, t)).await.unwrap();
@@ -242,4 +242,23 @@ async fn an_import_never_overwrites_a_stored_event() {
     assert_eq!(all_events(&idb).await, vec![other, first], "stored events are never overwritten by an import");
     idb.close();
     let _ = Rexie::delete(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn rollups_between_days_read_the_same_rows_as_the_reference_store() {
+    let name = fresh_name("rollups-between");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let reference = MemoryStore::default();
+    history(&idb, "h", 120, 7).await;
+    history(&reference, "h", 120, 7).await;
+    let days: Vec<String> = reference.rollups().await.unwrap().into_iter().map(|r| r.bucket.day).collect();
+    let (first, last) = (days.iter().min().unwrap().clone(), days.iter().max().unwrap().clone());
+    let middle = days[days.len() / 2].clone();
+    for (from, to) in [(None, None), (Some(first.as_str()), None), (None, Some(middle.as_str())), (Some(middle.as_str()), Some(middle.as_str())), (Some(middle.as_str()), Some(last.as_str()))] {
+        let key = |rows: Vec<digitus::store::Rollup>| rows.into_iter().map(|r| (r.bucket, r.totals)).collect::<std::collections::BTreeMap<_, _>>();
+        let read = key(idb.rollups_between(from, to).await.unwrap());
+        assert_eq!(read, key(reference.rollups_between(from, to).await.unwrap()), "{from:?}..={to:?}");
+        assert!(!read.is_empty(), "{from:?}..={to:?} holds rows");
+    }
+    idb.close();
 }

@@ -9,9 +9,13 @@ import { chromium } from "playwright-core";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const CHROMIUM_DIST = path.join(process.env.DIGITUS_OUT || ROOT, "dist/chromium");
 
-export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [] } = {}) {
+/** `lang` ("fr"): the browser's UI language (what extensions' i18n follows), set on Linux by LANGUAGE. */
+export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [], lang } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-chromium-"));
+  const language = lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}_${lang.toUpperCase()}.UTF-8` } } : {};
+  if (lang) args = [`--lang=${lang}`, ...args];
   const context = await chromium.launchPersistentContext(profile, {
+    ...language,
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
     ignoreHTTPSErrors: true,

@@ -31,6 +31,8 @@ const GM = "https://www.google.com/maps/place/";
 const GR = "https://www.goodreads.com/book/show/";
 const NF = "https://www.netflix.com/browse.html";
 const BLOG = "https://blog.example.org/pages/generic.html";
+const JUDGE = "https://music.example.com/pages/judge.html";
+const FB_DE = "https://www.facebook.com/de.html";
 
 const nothing = { expect: {} };
 
@@ -98,12 +100,22 @@ export const CASES = [
   { name: "generic: report (en, fr), not interested (en, es), thumbs up", url: BLOG, steps: [{ click: "#g-report" }, { click: "#g-report-fr" }, { click: "#g-not-interested" }, { click: "#g-no-me-interesa" }, { click: "#g-thumbs-up" }, { expect: { report: 2, feedback: 2, rating: 1 } }] },
   { name: "generic: radio stars by label replace, role=radio stars replace, helpful yes", url: BLOG, steps: [{ click: "label[for=g-r3]" }, { expect: { rating: 1 } }, { click: "label[for=g-r5]" }, nothing, { click: "#g-star-2" }, { expect: { rating: 1 } }, { click: "#g-star-4" }, nothing, { click: "#g-helpful-yes" }, { expect: { rating: 1 } }] },
   { name: "generic: tag editor, comment with hashtags", url: BLOG, steps: [{ type: ["#g-tags", "baking"] }, { press: ["#g-tags", "Enter"] }, { expect: { tag: 1 } }, { type: ["#g-comment-text", "Lovely crumb #baking #bread"] }, { click: "#g-comment-send" }, { expect: { review: 1, tag: 2 } }] },
+  { name: "generic: a ♥ icon button with an obfuscated class (a heart is read as a word: issue 10's judge)", url: BLOG, steps: [{ click: "#g-icon-x9" }, { expect: { like: 1 } }] },
   { name: "generic: a double click on a stateless Like counts once", url: BLOG, steps: [{ dblclick: "#g-plain-like" }, { expect: { like: 1 } }] },
   { name: "generic trap: scripted clicks and dispatched events", url: BLOG, steps: [{ script: "window.scriptedLike()" }, nothing] },
 
+  // Judgement by meaning and change (issue 10): written with the change, kept apart from the held-out split
+  { name: "judge: a ruled site in German: like and unlike by label swap, a comment like by class; not the list of people, share", url: FB_DE, steps: [{ click: "#fbde-like" }, { expect: { like: 1 } }, { click: "#fbde-like" }, { expect: { like: -1 } }, { click: "#fbde-comment-like" }, { expect: { like: 1 } }, { click: "#fbde-reactions" }, { click: "#fbde-share" }, nothing] },
+  { name: "judge: an ARIA switch saves a favourite and unswitching undoes it; not an autoplay switch", url: JUDGE, steps: [{ click: "#j-fav" }, { expect: { like: 1 } }, { click: "#j-fav" }, { expect: { like: -1 } }, { click: "#j-autoplay" }, nothing] },
+  { name: "judge: radio stars 3 then 4 then Submit rating count one rating", url: JUDGE, steps: [{ click: "#j-star-3" }, { click: "#j-star-4" }, { click: "#j-rate-submit" }, { expect: { rating: 1 } }] },
+  { name: "judge: an emoji reaction with a count", url: JUDGE, steps: [{ click: "#j-react-laugh" }, { expect: { like: 1 } }] },
+  { name: "judge: a label picker's menuitemcheckbox on and off", url: JUDGE, steps: [{ click: "#j-label-bug" }, { expect: { tag: 1 } }, { click: "#j-label-bug" }, { expect: { tag: -1 } }] },
+  { name: "judge: report in a menu, reasons in a dialog, submit: one report", url: JUDGE, steps: [{ click: "#j-report" }, { click: "#j-reason-spam" }, { click: "#j-reason-abuse" }, { click: "#j-report-submit" }, { expect: { report: 1 } }] },
+  { name: "judge traps: average displays, list of people, tab and link to likes, share, follow, repost, consent switch and accept", url: JUDGE, steps: [{ click: "#j-average" }, { click: "#j-average-link" }, { click: "#j-react-list" }, { click: "#j-tab-likes" }, { click: "#j-nav-likes" }, { click: "#j-share" }, { click: "#j-follow" }, { click: "#j-repost" }, { click: "#j-labels-open" }, { click: "#j-consent-ads" }, { click: "#j-accept" }, nothing] },
+
   // Known limits, measured in the precision/recall table but not asserted (reported as todo): each says
   // what a user does and what Digitus should count, and the reason it does not yet.
-  { name: "known limit: a word-less icon button (♥ with an obfuscated class) is missed", url: BLOG, known: "no label, title, text or class word to read: needs a site rule", steps: [{ click: "#g-icon-x9" }, { expect: { like: 1 } }] },
+
   { name: "known limit: a reply sent with Enter from a contenteditable box is missed", url: BLOG, known: "the sensor reports submits of forms and composer buttons, not Enter in a rich-text box", steps: [{ type: ["#g-quick-reply", "Thanks for this"] }, { press: ["#g-quick-reply", "Enter"] }, { expect: { review: 1 } }] },
   { name: "known limit: reddit downvote on an upvoted post leaves the like counted", url: `${REDDIT}?sort=new`, known: "the page releases the other arrow, but only the clicked control is read again", steps: [{ click: "shreddit-post#t3_def >>> button[upvote]" }, { expect: { like: 1 } }, { click: "shreddit-post#t3_def >>> button[downvote]" }, { expect: { like: -1, rating: 1 } }] },
 ];
