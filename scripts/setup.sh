@@ -53,5 +53,16 @@ if [ "$want_test" = "--test" ]; then
     log "cargo install geckodriver 0.37.1 (a few minutes, once)"
     cargo install -q geckodriver --version 0.37.1 --force
   fi
+  # Research tier: DuckDB, PySpark (local mode, on Debian's JRE) and frictionless in a venv under build/,
+  # so the system Python stays untouched (Debian marks it externally managed). Versions pinned.
+  apt_need default-jre-headless python3-venv
+  venv=${DIGITUS_OUT:-$PWD}/build/research-venv
+  research_pins="duckdb==2.0.1 pyspark==4.3.0 frictionless==5.21.0 pytest==9.2.0"
+  if [ ! -f "$venv/.pins" ] || [ "$(cat "$venv/.pins")" != "$research_pins" ]; then
+    log "python venv for the research tests ($research_pins)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check $research_pins
+    echo "$research_pins" > "$venv/.pins"
+  fi
 fi
 log "ready"

@@ -3,6 +3,7 @@
 #   tier 1  native Rust: cargo test (core, rules, ledger, backup parser incl. a bounded fuzz run)
 #   tier 2  wasm-bindgen-test: the IndexedDB glue in headless Chromium and headless Firefox
 #   lint    web-ext lint of the Firefox package (errors fail the run)
+#   research DuckDB and Spark (local mode) read the merged Parquet dataset, frictionless validates (pytest)
 #   tier 3  end to end: the built extension in headless Chromium and Firefox, trusted clicks on fixture pages
 # Ends with one line "total: N passed, M failed".
 set -uo pipefail
@@ -40,6 +41,15 @@ wasm_tests=()
 for f in crates/web/tests/web*.rs; do wasm_tests+=(--test "$(basename "$f" .rs)"); done
 run_cargo tier2-chromium env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p digitus-web --target wasm32-unknown-unknown "${wasm_tests[@]}"
 run_cargo tier2-firefox env GECKODRIVER="$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")" cargo test -p digitus-web --target wasm32-unknown-unknown "${wasm_tests[@]}"
+
+# Research tier: the merged study read as is by DuckDB and Spark (local mode), frictionless validate.
+step "research: DuckDB, Spark and frictionless on merged studies (pytest)"
+research_log="$LOGS/research-python.log"
+"${DIGITUS_OUT:-$PWD}/build/research-venv/bin/python" -m pytest -q -p no:cacheprovider research/tests 2>&1 | tee "$research_log"
+p=$(grep -Eo '[0-9]+ passed' "$research_log" | tail -1 | awk '{print $1}')
+f=$(grep -Eo '[0-9]+ (failed|error)' "$research_log" | awk '{s+=$1} END {print s+0}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+if [ -z "$p" ] || [ "${f:-0}" != 0 ]; then failures+=("research-python"); [ -z "$p" ] && [ "${f:-0}" = 0 ] && failed=$((failed + 1)); fi
 
 step "lint: web-ext lint dist/firefox"
 lint_json=$(npx --no-install web-ext lint --source-dir "${DIGITUS_OUT:-$PWD}/dist/firefox" --output json 2>/dev/null)

@@ -30,6 +30,12 @@
 //!                                         → {unit, from, to, buckets: [{start, kinds, total}], summary, sites} (pages)
 //! {type: "valuation_data"}                → {version, currencies, countries, figures, platforms}  (pages)
 //! {type: "site_of", url}                  → {site, paused}   the site a page counts under ("" if none) (pages)
+//! {type: "join_study", study, consent: true} → {study, participant}   (pages; study: the file, object or text)
+//! {type: "leave_study"}                   → {left: id|null}   forgets the participant id; export stops (pages)
+//! {type: "study"}                         → {study: Study|null, participant}   (pages)
+//! {type: "check_study", study}            → {study}: the file as parsed, or the problem named (pages)
+//! {type: "research_preview"}              → {study, participant, tables: [{name, path, fields, rows}]}   (pages)
+//! {type: "research_export"}               → {study, participant, files: {"datapackage.json": "…", "<table>.csv": "…"}}   (pages)
 //! ```
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
@@ -131,6 +137,22 @@ pub enum Request {
     ValuationData,
     /// The site (registrable domain) a URL counts under, and whether it is paused (the popup's pause button).
     SiteOf { url: String },
+    /// Joins a research study (`research`): `study` is the study file (object or text); `consent` must be true.
+    JoinStudy {
+        study: serde_json::Value,
+        #[serde(default)]
+        consent: bool,
+    },
+    /// Leaves the study: forgets the participant id; nothing more can be exported for it.
+    LeaveStudy,
+    /// The study joined, if any.
+    Study,
+    /// Parses a study file without joining (the study page shows its consent text first).
+    CheckStudy { study: serde_json::Value },
+    /// The exact rows a study export would hold.
+    ResearchPreview,
+    /// The study export's files (a Frictionless Data Package).
+    ResearchExport,
 }
 
 /// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
@@ -382,6 +404,12 @@ impl Core {
             }
             Request::ValuationData => crate::valuation::Valuation::bundled().data_for_pages(),
             Request::SiteOf { url } => crate::valuation::answer_site_of(&self.settings, &url),
+            Request::JoinStudy { study, consent } => crate::research::join(store, &study, consent).await?,
+            Request::LeaveStudy => crate::research::leave(store).await?,
+            Request::Study => crate::research::status(store).await?,
+            Request::CheckStudy { study } => crate::research::check(&study)?,
+            Request::ResearchPreview => crate::research::preview(store).await?,
+            Request::ResearchExport => crate::research::export(store).await?,
         };
         Ok(json)
     }
@@ -602,7 +630,13 @@ impl Request {
             | Request::Value { .. }
             | Request::Timeline { .. }
             | Request::ValuationData
-            | Request::SiteOf { .. } => Audience::Pages,
+            | Request::SiteOf { .. }
+            | Request::JoinStudy { .. }
+            | Request::LeaveStudy
+            | Request::Study
+            | Request::CheckStudy { .. }
+            | Request::ResearchPreview
+            | Request::ResearchExport => Audience::Pages,
         }
     }
 }
@@ -643,6 +677,8 @@ async fn delete_everything<S: Store>(store: &S, confirm: &str) -> Result<serde_j
     captcha::forget(store, None).await?;
     ledger::forget_provisional(store, None).await?;
     crate::flow::forget(store, None).await?;
+    // Nothing of a study may outlive the data: the enrolment (participant id) goes too.
+    crate::research::forget(store).await?;
     Ok(serde_json::json!({ "deleted": true }))
 }
 

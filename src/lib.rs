@@ -60,6 +60,7 @@ pub mod ledger;
 pub mod limits;
 pub mod model;
 pub mod psl;
+pub mod research;
 pub mod rules;
 pub mod selector;
 pub mod site;

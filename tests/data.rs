@@ -22,6 +22,7 @@ fn load_with_core(path: &Path, text: &str) -> Result<(), digitus::Error> {
         "captcha.json" => digitus::captcha::Rules::parse(text).map(drop),
         "valuation.json" => digitus::valuation::Valuation::parse(text).map(drop),
         "rules/generic.json" => digitus::generic::Generic::parse(text).map(drop),
+        "platforms.json" => digitus::research::platforms::Platforms::parse(text).map(drop),
         r if r.starts_with("rules/sites/") => digitus::rules::load_file(&rel, text, true).map(drop),
         other => panic!("data/{other} has no loader: add it to tests/data.rs and to the core"),
     }

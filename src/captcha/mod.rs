@@ -168,10 +168,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundled_rules_parse_and_name_four_providers() {
+    fn bundled_rules_parse_and_name_the_providers() {
         let r = Rules::parse(RULES_JSON).unwrap();
         let ids: Vec<_> = r.providers.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(ids, ["recaptcha", "hcaptcha", "turnstile", "arkose"]);
+        assert_eq!(ids, ["recaptcha", "hcaptcha", "turnstile", "arkose", "digitus_lab"]);
     }
 
     #[test]

@@ -39,6 +39,8 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     let cell = BACKGROUND.with(Rc::clone);
     let mut guard = cell.lock().await;
     if guard.is_none() {
+        // Study participant ids come from crypto.randomUUID (the core has no entropy of its own on wasm).
+        digitus::research::set_random_source(crate::transfer::random_id);
         let store = IdbStore::open(DB_NAME).await?;
         let core = Core::load_with_entropy(&store, crate::transfer::crypto_entropy).await?;
         crate::transfer::on_wake(&store, &core).await;
