@@ -8,6 +8,7 @@
 //! | [`rule_file`] | a site rule file (local rules) | refused, or its rules judge observations without panicking |
 //! | [`observation`] | a `sense` message from a content script | refused, or every recorded event passes the importer |
 //! | [`sightings`] | CAPTCHA sightings from any frame | same, and no session keeps an address or a query |
+//! | [`study_file`] | a researcher's study file | refused with a named reason, or it parses back the same |
 //!
 //! Each panics when its property fails, which is what both runners look for.
 
@@ -106,5 +107,18 @@ pub fn sightings(data: &[u8]) {
     let sessions = block_on(store.setting(crate::captcha::SESSIONS_KEY)).ok().flatten().unwrap_or_default();
     for secret in ["SECRET-QUERY", "alice@", "FRAGMENT", "checkout"] {
         assert!(!sessions.contains(secret), "a CAPTCHA session kept the page's address: {sessions}");
+    }
+}
+
+/// A study file, as a participant imports it: refused with a named reason, or parsed into a study whose
+/// consent texts and identity survive a second parse of the same text.
+pub fn study_file(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match crate::research::study::Study::parse(&text) {
+        Ok(study) => {
+            let again = crate::research::study::Study::parse(&text).expect("an accepted study parses again");
+            assert_eq!(format!("{study:?}"), format!("{again:?}"), "parsing is deterministic");
+        }
+        Err(e) => assert!(!e.to_string().is_empty(), "errors name the problem"),
     }
 }

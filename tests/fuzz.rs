@@ -105,3 +105,8 @@ fn fuzz_sensor_observations() {
 fn fuzz_captcha_sightings() {
     run("sightings", &fuzz::SAMPLE_SIGHTINGS.map(String::from), fuzz::sightings, 4);
 }
+
+#[test]
+fn fuzz_study_files() {
+    run("study", &[include_str!("../research/sample-study.json").to_string()], fuzz::study_file, 5);
+}

@@ -218,6 +218,20 @@ impl IdbStore {
         rows.into_iter().map(|(k, v)| Ok((k.as_string().unwrap_or_default(), from_js(v)?))).collect()
     }
 
+    /// A JSON text kept under `key` in a key-value store (settings, meta).
+    async fn get_text(&self, store_name: &str, key: &str) -> Result<Option<String>> {
+        let tx = self.tx(&[store_name], TransactionMode::ReadOnly)?;
+        let store = tx.store(store_name).map_err(idb_error)?;
+        Ok(store.get(JsValue::from_str(key)).await.map_err(idb_error)?.and_then(|v| v.as_string()))
+    }
+
+    async fn put_text(&self, store_name: &str, key: &str, json: &str) -> Result<()> {
+        let tx = self.tx(&[store_name], TransactionMode::ReadWrite)?;
+        let store = tx.store(store_name).map_err(idb_error)?;
+        store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
+        tx.done().await.map(|_| ()).map_err(idb_error)
+    }
+
     fn tx(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction> {
         self.db.transaction(stores, mode).map_err(idb_error)
     }
@@ -328,16 +342,11 @@ impl Store for IdbStore {
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let tx = self.tx(&[SETTINGS], TransactionMode::ReadOnly)?;
-        let store = tx.store(SETTINGS).map_err(idb_error)?;
-        Ok(store.get(JsValue::from_str(key)).await.map_err(idb_error)?.and_then(|v| v.as_string()))
+        self.get_text(SETTINGS, key).await
     }
 
     async fn put_setting(&self, key: &str, json: &str) -> Result<()> {
-        let tx = self.tx(&[SETTINGS], TransactionMode::ReadWrite)?;
-        let store = tx.store(SETTINGS).map_err(idb_error)?;
-        store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
-        tx.done().await.map(|_| ()).map_err(idb_error)
+        self.put_text(SETTINGS, key, json).await
     }
 
     async fn merge_events(&self, batch: &[Event]) -> Result<MergeReport> {
@@ -486,16 +495,11 @@ impl Store for IdbStore {
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>> {
-        let tx = self.tx(&[META], TransactionMode::ReadOnly)?;
-        let store = tx.store(META).map_err(idb_error)?;
-        Ok(store.get(JsValue::from_str(key)).await.map_err(idb_error)?.and_then(|v| v.as_string()))
+        self.get_text(META, key).await
     }
 
     async fn put_meta(&self, key: &str, json: &str) -> Result<()> {
-        let tx = self.tx(&[META], TransactionMode::ReadWrite)?;
-        let store = tx.store(META).map_err(idb_error)?;
-        store.put(&JsValue::from_str(json), Some(&JsValue::from_str(key))).await.map_err(idb_error)?;
-        tx.done().await.map(|_| ()).map_err(idb_error)
+        self.put_text(META, key, json).await
     }
 }
 
