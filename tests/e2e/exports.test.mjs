@@ -7,11 +7,12 @@ import test from "node:test";
 import { CHROMIUM_DIST } from "./lib/chromium.mjs";
 
 const FIREFOX_DIST = path.join(path.dirname(CHROMIUM_DIST), "firefox");
-// Two modules: the background loads pkg/digitus.js (its entry point alone, so the worker that wakes on
-// every page loads the least); storage.js (options page) and the classroom lab load pkg/pages.js.
+// Two modules: the background starts pkg/digitus.js (the recording path alone, so the worker that wakes on
+// every page loads the least) and starts pkg/pages.js only when an extension page asks for the history,
+// the valuation or a study; storage.js (options page) and the classroom lab load pkg/pages.js too.
 const SHIPPED = {
-  digitus: ["default", "handle_message", "initSync"],
-  pages: ["BackupExport", "BackupImport", "default", "demo_message", "import_batch_size", "initSync"],
+  digitus: ["default", "handle_message", "initSync", "recording_answers", "reload_settings"],
+  pages: ["BackupExport", "BackupImport", "default", "demo_message", "handle_page_message", "import_batch_size", "initSync"],
 };
 
 function jsExports(dist, name) {
@@ -47,7 +48,15 @@ for (const dist of [CHROMIUM_DIST, FIREFOX_DIST]) {
     for (const pageSide of ["demo_message", "import_batch_size", "backupexport_open", "backupimport_open"]) {
       assert.ok(!background.includes(pageSide), `${pageSide} is in the background module`);
     }
+    for (const pageSide of ["handle_page_message"]) assert.ok(!background.includes(pageSide), `${pageSide} is in the background module`);
     const pages = await wasmExports(dist, "pages");
-    assert.ok(pages.includes("demo_message") && !pages.includes("handle_message"), "pages module: lab entry, no background entry");
+    assert.ok(pages.includes("demo_message") && pages.includes("handle_page_message"), "pages module: lab and page entries");
+    assert.ok(!pages.includes("handle_message") && !pages.includes("reload_settings"), "pages module: no recording entry");
+    // Nor does it carry the page-side data (valuation figures, the study export's platform list).
+    const bytes = (name) => fs.readFileSync(path.join(dist, `pkg/${name}_bg.wasm`)).toString("latin1");
+    for (const marker of ['"$schema": "valuation.schema.json"', '"$schema": "./platforms.schema.json"']) {
+      assert.ok(!bytes("digitus").includes(marker), `the background module carries ${marker}`);
+      assert.ok(bytes("pages").includes(marker), `the pages module lacks ${marker}`);
+    }
   });
 }
