@@ -169,6 +169,55 @@ pub enum Request {
     },
 }
 
+/// The recording module's requests: the messages of [`RECORDING_TYPES`], parsed exactly as [`Request`]
+/// parses them (same names, fields and defaults; a native test checks both agree), so that the background
+/// links no decoder for the page-side requests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecordingRequest {
+    Sense { observation: Observation },
+    Settings,
+    Status,
+    ForgetSite { site: String },
+    DeleteEverything {
+        #[serde(default)]
+        confirm: String,
+    },
+    ApplyRetention { now: f64 },
+    SetRetention { days: Option<u32>, now: f64 },
+    Captcha { observation: crate::captcha::Sighting },
+    CaptchaWatch,
+    Settle { now: f64 },
+    TabClosed { tab: i64 },
+    Count {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+    },
+}
+
+impl From<RecordingRequest> for Request {
+    fn from(r: RecordingRequest) -> Request {
+        match r {
+            RecordingRequest::Sense { observation } => Request::Sense { observation },
+            RecordingRequest::Settings => Request::Settings,
+            RecordingRequest::Status => Request::Status,
+            RecordingRequest::ForgetSite { site } => Request::ForgetSite { site },
+            RecordingRequest::DeleteEverything { confirm } => Request::DeleteEverything { confirm },
+            RecordingRequest::ApplyRetention { now } => Request::ApplyRetention { now },
+            RecordingRequest::SetRetention { days, now } => Request::SetRetention { days, now },
+            RecordingRequest::Captcha { observation } => Request::Captcha { observation },
+            RecordingRequest::CaptchaWatch => Request::CaptchaWatch,
+            RecordingRequest::Settle { now } => Request::Settle { now },
+            RecordingRequest::TabClosed { tab } => Request::TabClosed { tab },
+            RecordingRequest::Count { from, to, tz } => Request::Count { from, to, tz },
+        }
+    }
+}
+
 /// The `type`s the background's recording module answers ([`Core::handle_recording`]); the background
 /// hands every other message to the pages module ([`Core::handle_pages`]), loaded only when a page asks.
 pub const RECORDING_TYPES: [&str; 12] = [
@@ -407,7 +456,7 @@ impl Core {
         request: Request,
     ) -> Result<serde_json::Value> {
         if request.answered_by_recording() {
-            self.handle_recording(store, sender, frame, request).await
+            self.recording(store, sender, frame, request).await
         } else {
             self.handle_pages(store, sender, request).await
         }
@@ -417,6 +466,16 @@ impl Core {
     /// settling, and what reads or changes the state the recorder caches (settings, held acts, storage
     /// status). Kept apart so that the background's module carries no page-side code.
     pub async fn handle_recording<S: Store>(
+        &mut self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        request: RecordingRequest,
+    ) -> Result<serde_json::Value> {
+        self.recording(store, sender, frame, request.into()).await
+    }
+
+    async fn recording<S: Store>(
         &mut self,
         store: &S,
         sender: &Sender,

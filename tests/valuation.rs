@@ -2,7 +2,7 @@
 //! published figures, not read back from the data file), currency conversion, the wage override, the
 //! timeline, and the API's refusals with their codes.
 
-use digitus::api::{Core, Request, Sender, Settings};
+use digitus::api::{Core, RecordingRequest, Request, Sender, Settings};
 use digitus::model::Kind;
 use digitus::store::{day_start_ms, Bucket, MemoryStore, Rollup, Totals};
 use digitus::valuation::{timeline, Method, Period, TimeUnit, Valuation, ValueAnswer, ValueQuery, WageChoice};
@@ -356,12 +356,21 @@ fn the_recording_and_pages_halves_split_the_api_and_agree() {
         assert_eq!(request.type_name(), message["type"], "type_name of {message}");
         let recording = digitus::api::answered_by_recording(request.type_name());
         assert_eq!(recording, request.answered_by_recording());
-        let elsewhere = if recording {
-            block_on(core.handle_pages(&store, &page(), request)).unwrap_err()
-        } else {
-            block_on(core.handle_recording(&store, &page(), &Default::default(), request)).unwrap_err()
-        };
-        assert_eq!(elsewhere.code(), "bad_input", "{message} answered by the wrong half");
+        // The recording module's own decoder parses its messages as Request does, and refuses the others.
+        let own = serde_json::from_value::<RecordingRequest>(message.clone());
+        assert_eq!(own.is_ok(), recording, "RecordingRequest parses {message}");
+        if let Ok(own) = own {
+            assert_eq!(format!("{:?}", Request::from(own)), format!("{request:?}"));
+        }
+        if recording {
+            let elsewhere = block_on(core.handle_pages(&store, &page(), request)).unwrap_err();
+            assert_eq!(elsewhere.code(), "bad_input", "{message} answered by the wrong half");
+        }
+    }
+    // The same fields refused alike by both decoders.
+    for bad in [json!({"type": "settle"}), json!({"type": "settle", "now": 1, "extra": 2}), json!({"type": "tab_closed", "tab": "x"})] {
+        let (full, own) = (serde_json::from_value::<Request>(bad.clone()), serde_json::from_value::<RecordingRequest>(bad.clone()));
+        assert_eq!(full.unwrap_err().to_string(), own.unwrap_err().to_string(), "{bad}");
     }
     assert!(digitus::api::RECORDING_TYPES.iter().all(|t| serde_json::from_value::<Request>(json!({"type": t})).map_or(true, |r| r.answered_by_recording())));
 
@@ -374,7 +383,7 @@ fn the_recording_and_pages_halves_split_the_api_and_agree() {
     assert!(!recorder.settings.is_paused("reddit.com"));
     block_on(recorder.reload_settings(&store)).unwrap();
     assert!(recorder.settings.is_paused("reddit.com"));
-    let settings: Request = serde_json::from_value(json!({"type": "settings"})).unwrap();
+    let settings: RecordingRequest = serde_json::from_value(json!({"type": "settings"})).unwrap();
     let answer = block_on(recorder.handle_recording(&store, &page(), &Default::default(), settings)).unwrap();
     assert_eq!(answer["paused_sites"], json!(["reddit.com"]));
 }

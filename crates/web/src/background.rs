@@ -7,7 +7,7 @@
 
 use crate::idb::{IdbStore, DB_NAME};
 use crate::{error_reply, from_js, to_js, Result};
-use digitus::api::{BrowserSender, Core, Request};
+use digitus::api::{BrowserSender, Core, RecordingRequest};
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -37,7 +37,7 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
 
 async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     let (sender, frame) = from_js::<BrowserSender>(sender)?.authenticate()?;
-    let request: Request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
+    let request: RecordingRequest = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
 
     let cell = BACKGROUND.with(Rc::clone);
     let mut guard = cell.lock().await;
