@@ -15,7 +15,8 @@
 //! every page a person opens and should load only what it runs: `pkg/digitus` (feature "background":
 //! the recording path: `handle_message` for sensor reports, settling, settings and deletions) and `pkg/pages`
 //! (feature "pages": `handle_page_message` for every other page request, which the background loads only
-//! when a page asks; backup import/export for the options page; `demo_message` for the classroom lab). The default features build both, for tests and the bench module.
+//! when a page asks; backup import/export for the options page; `demo_message` for the classroom lab).
+//! The default features build both, for tests and the bench module.
 //!
 //! No judgement lives here. Errors that cross to JavaScript carry the core's machine-readable `code`
 //! beside the sentence (`{error, code}`), see [`error_reply`].
