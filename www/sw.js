@@ -3,7 +3,7 @@
 // The class API is never cached.
 const CACHE = "digitus-lab-v1";
 const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
-  "/common.js", "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
+  "/common.js", "/sensor.js", "/captcha.js", "/pkg/pages.js", "/pkg/pages_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(LAB)).then(() => self.skipWaiting()));
