@@ -30,6 +30,8 @@ section "worker cold start (Chromium, 8 runs)"
 run node bench/browser/coldstart.mjs 8
 section "sensor per click and heavy page load, with and without the extension (Chromium)"
 run node bench/browser/detection.mjs 40 12
+section "content scripts' CPU per click and per page load, by script and function (Chromium, sampled)"
+run node bench/browser/sensor-profile.mjs 40
 section "storage: Digitus and Dexie on the same events (Chromium, $EVENTS events, $RUNS runs)"
 run node bench/browser/storage.mjs "$EVENTS" "$RUNS"
 section "classification (native, criterion)"
