@@ -20,6 +20,7 @@ pub mod bench;
 pub mod demo;
 pub mod error;
 pub mod idb;
+pub mod raw;
 pub mod transfer;
 
 pub use error::{Error, Result};
