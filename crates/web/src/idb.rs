@@ -547,55 +547,32 @@ fn result(r: &IdbRequest) -> Result<JsValue> {
 
 /// What the store holds about a merge batch, read in one round: three reads per event (stored? cancelled by
 /// a stored event? the stored events on its item) and two per event it cancels (the event, and whether a
-/// stored event already cancels it). Every request is issued, then the last one awaited.
+/// stored event already cancels it).
 async fn read_merge_view(events: &IdbObjectStore, batch: &[Event]) -> Result<MergeView> {
-    let by_cancels = events.index("cancels").map_err(|e| raw::failure("cancels", e))?;
-    let by_item = events.index("item").map_err(|e| raw::failure("item", e))?;
+    let ids: Vec<&str> = batch.iter().map(|e| e.id.as_str()).collect();
     let targets: Vec<&str> = batch.iter().filter_map(|e| e.cancels.as_deref()).collect();
     let mut keys: Vec<&str> = batch.iter().filter_map(|e| e.item.as_deref()).collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut stored = Vec::with_capacity(batch.len());
-    let mut cancelled = Vec::with_capacity(batch.len());
-    for e in batch {
-        let id = JsValue::from_str(&e.id);
-        stored.push(request("getKey", events.get_key(&id))?);
-        cancelled.push(request("count", by_cancels.count_with_key(&id))?);
-    }
-    let mut target_rows = Vec::with_capacity(targets.len());
-    let mut target_cancelled = Vec::with_capacity(targets.len());
-    for t in &targets {
-        let id = JsValue::from_str(t);
-        target_rows.push(request("get", events.get(&id))?);
-        target_cancelled.push(request("count", by_cancels.count_with_key(&id))?);
-    }
-    let on_items =
-        keys.iter().map(|k| request("getAll", by_item.get_all_with_key(&JsValue::from_str(k)))).collect::<Result<Vec<_>>>()?;
-    let last = on_items.last().or(target_cancelled.last()).or(cancelled.last());
-    raw::settle_all(last).await?;
-
+    let reads = raw::merge_reads(events, &ids, &targets, &keys).await?;
     let mut view = MergeView::default();
     for (i, e) in batch.iter().enumerate() {
-        if !result(&stored[i])?.is_undefined() {
+        if reads.stored[i] {
             view.stored.insert(e.id.clone());
         }
-        if result(&cancelled[i])?.as_f64().unwrap_or(0.0) > 0.0 {
+        if reads.cancelled[i] {
             view.cancelled.insert(e.id.clone());
         }
     }
-    for (i, t) in targets.iter().enumerate() {
-        if result(&target_cancelled[i])?.as_f64().unwrap_or(0.0) > 0.0 {
+    for ((t, row), cancelled) in targets.iter().zip(reads.targets).zip(reads.target_cancelled) {
+        if cancelled {
             view.cancelled.insert(t.to_string());
         }
-        let row = result(&target_rows[i])?;
-        if !row.is_undefined() {
-            view.targets.insert(t.to_string(), from_js(row)?);
+        if let Some(row) = row {
+            view.targets.insert(t.to_string(), row);
         }
     }
-    // The stored events on the items, all in one JSON text (usually none: each is an empty array).
-    let found: Array = on_items.iter().map(result).collect::<Result<Array>>()?;
-    let found: Vec<Vec<Event>> = raw::values_of(&found)?;
-    for (k, rows) in keys.iter().zip(found) {
+    for (k, rows) in keys.iter().zip(reads.on_items) {
         view.item_events.insert(k.to_string(), rows);
     }
     Ok(view)
@@ -605,32 +582,21 @@ async fn read_merge_view(events: &IdbObjectStore, batch: &[Event]) -> Result<Mer
 fn add_new_events(events: &IdbObjectStore, batch: &[Event], rows: &Array, plan: &MergePlan) -> Result<Option<IdbRequest>> {
     let new_ids: std::collections::BTreeSet<&str> = plan.new_events.iter().map(|e| e.id.as_str()).collect();
     let mut first = std::collections::BTreeSet::new();
-    let mut last = None;
-    for (i, e) in batch.iter().enumerate() {
-        if new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()) {
-            last = Some(request("add", events.add(&rows.get(i as u32)))?);
-        }
-    }
-    Ok(last)
+    let indices: Vec<u32> = (0..batch.len())
+        .filter(|&i| new_ids.contains(batch[i].id.as_str()) && first.insert(batch[i].id.as_str()))
+        .map(|i| i as u32)
+        .collect();
+    raw::add_rows(events, rows, &indices)
 }
 
 /// Puts or deletes item states (`None`: nothing stands on the item any more); answers the last request.
 fn write_items(items: &IdbObjectStore, writes: Vec<(String, Option<ItemState>)>) -> Result<Option<IdbRequest>> {
-    let states: Vec<&ItemState> = writes.iter().filter_map(|(_, s)| s.as_ref()).collect();
-    let rows = raw::rows_of(&states)?;
-    let mut next_row = 0;
-    let mut last = None;
-    for (key, state) in &writes {
-        let key = JsValue::from_str(key);
-        last = Some(match state {
-            Some(_) => {
-                next_row += 1;
-                request("put", items.put_with_key(&rows.get(next_row - 1), &key))?
-            }
-            None => request("delete", items.delete(&key))?,
-        });
-    }
-    Ok(last)
+    let (puts, deletes): (Vec<_>, Vec<_>) = writes.iter().partition(|(_, state)| state.is_some());
+    let states: Vec<&ItemState> = puts.iter().filter_map(|(_, s)| s.as_ref()).collect();
+    let put_keys: Vec<&str> = puts.iter().map(|(k, _)| k.as_str()).collect();
+    let delete_keys: Vec<&str> = deletes.iter().map(|(k, _)| k.as_str()).collect();
+    let last_put = raw::put_rows(items, &raw::rows_of(&states)?, &put_keys)?;
+    Ok(raw::delete_keys(items, &delete_keys)?.or(last_put))
 }
 
 /// Issues the reads of the book rows that `deltas` change (answered by [`write_book`]).

@@ -7,18 +7,19 @@
 //! ```
 //! Requests of one transaction complete in the order they were issued, so the last one's success means
 //! every earlier one succeeded (a failed request that nobody handles aborts the transaction, and the last
-//! request then fails too). rexie wraps each request in a future with two closures; on a merge batch of
-//! 2,000 events (about 10,000 requests) that bookkeeping was a large part of the time.
+//! request then fails too). rexie wraps each request in a future with two closures; a merge batch of 2,000
+//! events makes about 10,000 requests, so their loops run in `bulk.js`, one call from wasm per loop.
 //!
 //! Rows cross the boundary as JSON text, one `JSON.parse` or `JSON.stringify` per batch, instead of one
 //! serde-wasm-bindgen call per field: the stored shape is the one `crate::to_js` writes (plain objects,
 //! optional fields absent, maps as objects).
 
 use digitus::error::{Error, Result};
-use js_sys::{Array, Promise};
+use digitus::model::Event;
+use js_sys::{Array, Promise, Uint32Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DomException, IdbDatabase, IdbFactory, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{DomException, IdbDatabase, IdbFactory, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 /// A plain connection to a database whose schema is already current (opened without a version: never
 /// upgrades).
@@ -124,4 +125,53 @@ pub fn values_of<T: serde::de::DeserializeOwned>(rows: &JsValue) -> Result<T> {
 
 pub fn failure(what: &str, e: JsValue) -> Error {
     js_failure(what, e)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/bulk.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = mergeReads)]
+    fn merge_reads_js(events: &IdbObjectStore, ids: &Array, targets: &Array, keys: &Array) -> std::result::Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = addRows)]
+    fn add_rows_js(store: &IdbObjectStore, rows: &Array, indices: &Uint32Array) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = putRows)]
+    fn put_rows_js(store: &IdbObjectStore, rows: &Array, keys: &Array) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = deleteKeys)]
+    fn delete_keys_js(store: &IdbObjectStore, keys: &Array) -> std::result::Result<JsValue, JsValue>;
+}
+
+/// What the events store holds about a merge batch (see `bulk.js`'s `mergeReads`), index by index.
+#[derive(serde::Deserialize)]
+pub struct MergeReads {
+    pub stored: Vec<bool>,
+    pub cancelled: Vec<bool>,
+    pub targets: Vec<Option<Event>>,
+    pub target_cancelled: Vec<bool>,
+    pub on_items: Vec<Vec<Event>>,
+}
+
+/// Reads, in one round, what a merge needs about `ids`, the `targets` they cancel and the item `keys`.
+pub async fn merge_reads(events: &IdbObjectStore, ids: &[&str], targets: &[&str], keys: &[&str]) -> Result<MergeReads> {
+    let promise = merge_reads_js(events, &rows_of(ids)?, &rows_of(targets)?, &rows_of(keys)?).map_err(|e| js_failure("mergeReads", e))?;
+    let text = JsFuture::from(promise).await.map_err(|e| js_failure("mergeReads", e))?;
+    let text = text.as_string().ok_or_else(|| Error::Storage("mergeReads answered no text".into()))?;
+    serde_json::from_str(&text).map_err(|e| Error::Storage(format!("unreadable record: {e}")))
+}
+
+fn last_request(what: &str, r: std::result::Result<JsValue, JsValue>) -> Result<Option<IdbRequest>> {
+    Ok(r.map_err(|e| js_failure(what, e))?.dyn_into::<IdbRequest>().ok())
+}
+
+/// Adds `rows[i]` for each of `indices`; answers the last request.
+pub fn add_rows(store: &IdbObjectStore, rows: &Array, indices: &[u32]) -> Result<Option<IdbRequest>> {
+    last_request("add", add_rows_js(store, rows, &Uint32Array::from(indices)))
+}
+
+/// Puts each row under its key; answers the last request.
+pub fn put_rows(store: &IdbObjectStore, rows: &Array, keys: &[&str]) -> Result<Option<IdbRequest>> {
+    last_request("put", put_rows_js(store, rows, &rows_of(keys)?))
+}
+
+/// Deletes each key; answers the last request.
+pub fn delete_keys(store: &IdbObjectStore, keys: &[&str]) -> Result<Option<IdbRequest>> {
+    last_request("delete", delete_keys_js(store, &rows_of(keys)?))
 }
