@@ -103,29 +103,36 @@ impl Compound {
 impl AttrTest {
     fn matches(&self, el: &Element) -> bool {
         let Some(raw) = el.attr(&self.name) else { return false };
-        if matches!(self.op, AttrOp::Exists) {
-            return true;
-        }
-        // Case-sensitive tests (most of them) borrow; only ` i` tests pay for lower-casing.
-        let (value, wanted): (std::borrow::Cow<str>, std::borrow::Cow<str>) = match &self.op {
-            AttrOp::Exists => unreachable!("answered above"),
-            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => {
-                if self.ignore_case {
-                    (raw.to_lowercase().into(), v.to_lowercase().into())
-                } else {
-                    (raw.into(), v.as_str().into())
-                }
-            }
+        let wanted = match &self.op {
+            AttrOp::Exists => return true,
+            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => v,
         };
-        let (value, v) = (value.as_ref(), wanted.as_ref());
-        match &self.op {
+        if !self.ignore_case {
+            return self.op.test(raw, wanted, |a, b| a == b);
+        }
+        // ` i` tests: the wanted value was lower-cased when parsed. An ASCII value (nearly all of them)
+        // lower-cases byte by byte, so it is compared in place; any other is lower-cased first.
+        if raw.is_ascii() {
+            self.op.test(raw, wanted, |a, b| a.eq_ignore_ascii_case(b))
+        } else {
+            self.op.test(&raw.to_lowercase(), wanted, |a, b| a == b)
+        }
+    }
+}
+
+impl AttrOp {
+    /// The test on `value` against `wanted`, with `same` comparing two equally long byte strings.
+    fn test(&self, value: &str, wanted: &str, same: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        let (value, v) = (value.as_bytes(), wanted.as_bytes());
+        let starts = || value.len() >= v.len() && same(&value[..v.len()], v);
+        match self {
             AttrOp::Exists => true,
-            AttrOp::Equals(_) => value == v,
-            AttrOp::Word(_) => value.split_ascii_whitespace().any(|w| w == v),
-            AttrOp::Prefix(_) => !v.is_empty() && value.starts_with(v),
-            AttrOp::Suffix(_) => !v.is_empty() && value.ends_with(v),
-            AttrOp::Contains(_) => !v.is_empty() && value.contains(v),
-            AttrOp::DashPrefix(_) => value == v || value.strip_prefix(v).is_some_and(|rest| rest.starts_with('-')),
+            AttrOp::Equals(_) => value.len() == v.len() && same(value, v),
+            AttrOp::Word(_) => value.split(u8::is_ascii_whitespace).any(|w| !w.is_empty() && w.len() == v.len() && same(w, v)),
+            AttrOp::Prefix(_) => !v.is_empty() && starts(),
+            AttrOp::Suffix(_) => !v.is_empty() && value.len() >= v.len() && same(&value[value.len() - v.len()..], v),
+            AttrOp::Contains(_) => !v.is_empty() && value.windows(v.len()).any(|w| same(w, v)),
+            AttrOp::DashPrefix(_) => starts() && (value.len() == v.len() || value[v.len()] == b'-'),
         }
     }
 }
@@ -289,6 +296,8 @@ impl Parser<'_> {
             return Err(self.error("expected ]"));
         }
         self.pos += 1;
+        // ` i` tests compare lower case: the wanted value is lower-cased once, here.
+        let value = if ignore_case { value.to_lowercase() } else { value };
         let op = match op.as_str() {
             "=" => AttrOp::Equals(value),
             "~=" => AttrOp::Word(value),
