@@ -129,7 +129,12 @@ function parameterLabel(p) {
   if (group === "days") return t("param_days", p.label.replace(/^Days you were active on (.*) in this period$/, "$1"));
   if (group === "rate") return t("param_rate", t(`currency_${name}`));
   if (["wage.own", "time.measured", "time.modelled", "share.labour_own"].includes(p.id)) return t(`param_${group}_${name}`);
-  return document.documentElement.lang === "fr" && p.label_fr ? p.label_fr : p.label;
+  return inFrench(p.label_fr, p.label);
+}
+
+/** The data file's French words when the page is in French (citations stay as published). */
+function inFrench(french, english) {
+  return document.documentElement.lang === "fr" && french ? french : english;
 }
 
 function parameterRow(p, currency) {
@@ -137,14 +142,14 @@ function parameterRow(p, currency) {
   const unit = t(`unit_${p.unit.replaceAll(" ", "_")}`) || p.unit;
   const source = el("td", {}, el("span", { class: "citation", text: p.source.citation }));
   if (p.source.link && p.source.link !== "—") source.append(el("br"), el("span", { class: "link", text: p.source.link }));
-  if (p.note) source.append(el("br"), el("small", { text: p.note }));
+  if (p.note) source.append(el("br"), el("small", { text: inFrench(p.note_fr, p.note) }));
   return el(
     "tr",
     { "data-parameter": p.id },
     el("th", { scope: "row", text: parameterLabel(p) }),
     el("td", { text: `${value} ${unit}`.trim() }),
     el("td", { text: p.year }),
-    el("td", { text: p.region }),
+    el("td", { text: inFrench(p.region_fr, p.region) }),
     source,
     el("td", {}, el("span", { class: `badge status-${p.status}`, text: statusText(p.status) })),
   );

@@ -47,8 +47,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ "$want_test" = "--test" ]; then
-  # firefox-esr-l10n-fr: the French language pack, for the French end-to-end tests in Firefox.
-  apt_need chromium-driver firefox-esr firefox-esr-l10n-fr
+  # firefox-esr-l10n-fr and chromium-l10n: the browsers' French language packs, for the French end-to-end
+  # tests (without chromium-l10n, Chromium's UI stays en-US whatever --lang says, and only Playwright's
+  # per-page locale override, which can come after an extension page's first script, made pages French).
+  apt_need chromium-driver chromium-l10n firefox-esr firefox-esr-l10n-fr
   if ! command -v geckodriver >/dev/null || [ "$(geckodriver --version | awk 'NR==1{print $2}')" != "0.37.1" ]; then
     log "cargo install geckodriver 0.37.1 (a few minutes, once)"
     cargo install -q geckodriver --version 0.37.1 --force

@@ -122,10 +122,15 @@ pub struct Figure {
     pub currency: Option<String>,
     pub year: String,
     pub region: String,
+    /// The region in French (citations stay as published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_fr: Option<String>,
     pub source: Source,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_fr: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<String>,
 }
@@ -420,10 +425,14 @@ pub struct Parameter {
     pub currency: Option<String>,
     pub year: String,
     pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_fr: Option<String>,
     pub source: Source,
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_fr: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<String>,
 }
@@ -439,9 +448,11 @@ impl From<&Figure> for Parameter {
             currency: f.currency.clone(),
             year: f.year.clone(),
             region: f.region.clone(),
+            region_fr: f.region_fr.clone(),
             source: f.source.clone(),
             status: f.status,
             note: f.note.clone(),
+            note_fr: f.note_fr.clone(),
             derived_from: f.derived_from.clone(),
         }
     }
@@ -459,9 +470,11 @@ impl Parameter {
             currency: currency.map(str::to_string),
             year: "—".into(),
             region: "—".into(),
+            region_fr: None,
             source: Source { citation: citation.into(), link: "—".into() },
             status,
             note: None,
+            note_fr: None,
             derived_from: Vec::new(),
         }
     }
@@ -869,9 +882,11 @@ impl Valuation {
                 currency: Some(code.clone()),
                 year: c.date.clone(),
                 region: "—".into(),
+            region_fr: None,
                 source: c.source.clone(),
                 status: c.status,
                 note: None,
+                note_fr: None,
                 derived_from: Vec::new(),
             });
         }

@@ -17,8 +17,8 @@ const ARTIFACTS = path.join(process.env.DIGITUS_OUT || ROOT, "build/test-artifac
 const AXE = fs.readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const YT = "https://www.youtube.com/watch.html?v=fixture";
 const TEXT = {
-  en: { valueHeading: "This week's labour is worth", wageMethod: "Time at a wage", contrast: "a micro-task in Madagascar" },
-  fr: { valueHeading: "Ce travail de la semaine vaut", wageMethod: "Temps au salaire", contrast: "une micro-tâche à Madagascar" },
+  en: { valueHeading: "This week's labour is worth", wageMethod: "Time at a wage", contrast: "a micro-task in Madagascar", region: "worldwide", note: "€300 ÷ 337,768 engagements × 1,000" },
+  fr: { valueHeading: "Ce travail de la semaine vaut", wageMethod: "Temps au salaire", contrast: "une micro-tâche à Madagascar", region: "monde entier", note: "300 € ÷ 337 768 interactions × 1 000" },
 };
 
 let server;
@@ -121,6 +121,11 @@ async function language(lang) {
     assert.ok(await smic.isVisible());
     assert.match(await smic.textContent(), /12[.,]02/);
     assert.match(await smic.textContent(), /2025-1228/, "the SMIC row cites its decree");
+    // A figure's region and note in the page's language; its citation as published.
+    await dash.click('[data-method="market"] summary');
+    const bought = dash.locator('[data-method="market"] tr[data-parameter="market.likes_bought_2020"]');
+    assert.equal(await bought.locator("td").nth(2).textContent(), TEXT[lang].region);
+    assert.equal(await bought.locator("small").textContent(), TEXT[lang].note);
     const siteRows = await dash.$$eval("#sites-table tbody th", (ths) => ths.map((t) => t.textContent).sort());
     assert.deepEqual(siteRows, ["example.org", "youtube.com"]);
     const timelineTotal = await dash.$$eval("#timeline-table tbody tr td:last-child", (tds) => tds.map((t) => t.textContent));
