@@ -75,6 +75,26 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// Whether `chain[i..]` matches for some `i` in `0..=last` (an element or any of those under it, as
+    /// `(0..=last).any(|i| self.matches(&chain[i..]))`). An alternative whose first combinator is a
+    /// descendant one (`X *`) is tested from the lowest start only: what is above a lower start includes
+    /// what is above a higher one.
+    pub fn matches_from_any(&self, chain: &[Element], last: usize) -> bool {
+        let starts = 0..=last.min(chain.len().saturating_sub(1));
+        if chain.is_empty() {
+            return false;
+        }
+        self.alternatives.iter().any(|c| match c.ancestors.first() {
+            Some((Combinator::Descendant, _)) => starts
+                .clone()
+                .find(|&i| c.subject.matches(&chain[i]))
+                .is_some_and(|i| match_ancestors(&c.ancestors, &chain[i + 1..])),
+            _ => starts.clone().any(|i| c.subject.matches(&chain[i]) && match_ancestors(&c.ancestors, &chain[i + 1..])),
+        })
+    }
+}
+
 fn match_ancestors(parts: &[(Combinator, Compound)], chain: &[Element]) -> bool {
     let Some(((combinator, compound), rest)) = parts.split_first() else { return true };
     match combinator {
@@ -327,6 +347,44 @@ pub(crate) mod tests {
             text: None,
             nth: 0,
         }
+    }
+
+    #[test]
+    fn matching_from_any_start_is_matching_each_start() {
+        let generic: serde_json::Value = serde_json::from_str(include_str!("../data/rules/generic.json")).unwrap();
+        let mut selectors: Vec<Selector> = ["controls", "never"].iter().map(|k| Selector::parse(generic[k].as_str().unwrap()).unwrap()).collect();
+        for source in ["div > button", "form button", "span *", "[role=dialog] > div *", "button:not([aria-hidden]) span", "* > *", "#a .b > [c] d"] {
+            selectors.push(Selector::parse(source).unwrap());
+        }
+        let pieces = [
+            el("span", &[]),
+            el("button", &[("aria-label", "Like"), ("class", "b")]),
+            el("div", &[("id", "CookieBanner"), ("c", "")]),
+            el("div", &[("class", "consent-wrap b")]),
+            el("form", &[("role", "search")]),
+            el("d", &[]),
+            el("div", &[("role", "dialog"), ("id", "a")]),
+            el("input", &[("type", "search")]),
+            el("body", &[]),
+        ];
+        // Every chain of up to four pieces (with repeats), every last start.
+        let mut chains: Vec<Vec<Element>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<Element>> = chains.iter().flat_map(|c| pieces.iter().map(move |p| [c.clone(), vec![p.clone()]].concat())).collect();
+            chains.extend(longer.into_iter().filter(|c| c.len() <= 4));
+            chains.dedup();
+        }
+        let mut checked = 0;
+        for selector in &selectors {
+            for chain in chains.iter().filter(|c| !c.is_empty()) {
+                for last in 0..chain.len() {
+                    let each = (0..=last).any(|i| selector.matches(&chain[i..]));
+                    assert_eq!(selector.matches_from_any(chain, last), each, "{} on {chain:?} up to {last}", selector.source());
+                    checked += usize::from(each);
+                }
+            }
+        }
+        assert!(checked > 1000, "the chains match often enough to mean something: {checked}");
     }
 
     fn chain() -> Vec<Element> {
