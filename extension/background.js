@@ -1,11 +1,35 @@
 // Digitus background: hands every runtime message to the Rust core (wasm) and sends back its answer;
 // keeps the toolbar badge on today's count; opens the welcome page once, on install.
-// MV3 service workers refuse dynamic import() and top-level await, so the module is imported
-// statically, init() starts at top level, and each listener waits on it.
-import init, { handle_message } from "./pkg/digitus.js";
+// Two wasm modules: the recording module (pkg/digitus: sensor reports, settling, settings, deletions,
+// the badge's count), started as the worker wakes, and the pages module (pkg/pages: the history, the
+// valuation, studies, saving settings), started only when an extension page asks for one of those. So a
+// worker woken by a click on some page loads the least.
+// MV3 service workers refuse dynamic import() and top-level await, so both glue files are imported
+// statically, the recording module's init() starts at top level, and each listener waits on it.
+import init, { handle_message, recording_answers, reload_settings } from "./pkg/digitus.js";
+import initPages, { handle_page_message } from "./pkg/pages.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: new URL("./pkg/digitus_bg.wasm", import.meta.url) });
+// The recording module's core makes the install's item secret on its first message; the pages module
+// starts after it, so the two never make one each.
+const OWN = { id: api.runtime.id, own_id: api.runtime.id, url: api.runtime.getURL("background.js"), in_tab: false };
+let pagesReady;
+const pagesModule = () =>
+  (pagesReady ??= ready
+    .then(() => handle_message({ type: "settings" }, OWN))
+    .then(() => initPages({ module_or_path: new URL("./pkg/pages_bg.wasm", import.meta.url) })));
+
+/** One message to whichever module answers its type. */
+async function answer(message, who) {
+  await ready;
+  if (recording_answers(typeof message?.type === "string" ? message.type : undefined)) return handle_message(message, who);
+  await pagesModule();
+  const reply = await handle_page_message(message, who);
+  // The recorder keeps a copy of the settings (paused sites, local rules): it reads the saved ones.
+  if (message?.type === "set_settings" && !reply?.error) await reload_settings();
+  return reply;
+}
 
 // Provisional acts (src/ledger.rs): a click is held until its second report. The next message settles
 // what is due; so do a closed tab and, if nothing else comes, one alarm at the earliest due time.
@@ -38,8 +62,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     incognito: Boolean(sender.tab?.incognito),
     tab_id: sender.tab?.id,
   };
-  ready
-    .then(() => handle_message(message, who))
+  answer(message, who)
     .then((answer) => {
       schedule(answer);
       if (BADGE_AFTER.has(message?.type) && !answer?.error) refreshBadgeSoon();
@@ -50,7 +73,6 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // ---- Toolbar badge: today's count (local day), unless the settings hide it.
 const BADGE_AFTER = new Set(["sense", "captcha", "set_settings", "forget_site", "delete_everything", "set_retention", "apply_retention"]);
-const OWN = { id: api.runtime.id, own_id: api.runtime.id, url: api.runtime.getURL("background.js"), in_tab: false };
 let badgeTimer;
 
 function refreshBadgeSoon() {
@@ -71,8 +93,8 @@ async function refreshBadge() {
   if (!settings.hide_badge) {
     const now = new Date();
     const from = +new Date(now.getFullYear(), now.getMonth(), now.getDate());
-    const today = await handle_message({ type: "timeline", from, tz: -now.getTimezoneOffset(), unit: "day" }, OWN);
-    text = badgeText(today.summary?.events ?? 0);
+    const today = await handle_message({ type: "count", from, tz: -now.getTimezoneOffset() }, OWN);
+    text = badgeText(today.events ?? 0);
   }
   await api.action.setBadgeBackgroundColor({ color: "#3b2a8c" });
   await api.action.setBadgeText({ text });

@@ -1,13 +1,13 @@
 // Options page, storage sections: backup (streamed export), import (whole file checked first, then
 // batches with progress), retention, forget a site, delete everything (with a confirmation step).
-// Export and import run here, on the extension's IndexedDB through the wasm core (pkg/digitus.js): a
+// Export and import run here, on the extension's IndexedDB through the wasm core (pkg/pages.js, the pages module: the background loads the smaller pkg/digitus.js): a
 // year of clicks is more than a runtime message may carry. The rest goes through the background's API.
-import init, { BackupExport, BackupImport, import_batch_size } from "./pkg/digitus.js";
+import init, { BackupExport, BackupImport, import_batch_size } from "./pkg/pages.js";
 import { ask, coreVocabulary, formatNumber, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 let wasm;
-const ready = () => (wasm ??= init({ module_or_path: new URL("./pkg/digitus_bg.wasm", import.meta.url) }));
+const ready = () => (wasm ??= init({ module_or_path: new URL("./pkg/pages_bg.wasm", import.meta.url) }));
 
 function say(id, text, kind = "") {
   const el = $(id);

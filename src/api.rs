@@ -36,7 +36,11 @@
 //! {type: "check_study", study}            → {study}: the file as parsed, or the problem named (pages)
 //! {type: "research_preview"}              → {study, participant, tables: [{name, path, fields, rows}]}   (pages)
 //! {type: "research_export"}               → {study, participant, files: {"datapackage.json": "…", "<table>.csv": "…"}}   (pages)
+//! {type: "count", from?, to?, tz?}        → {events}   events of the period, as timeline's summary.events (pages; the badge)
 //! ```
+//! The background answers with two wasm modules: the recording module (`RECORDING_TYPES`: sensor reports,
+//! settling, settings, status, deletions, retention, count) loaded when the worker wakes, and the pages
+//! module (every other type) loaded only when an extension page asks.
 //! Errors answer `{error: "sentence", code}` and change nothing; `code` is one of `Error::code`'s
 //! (`bad_input`, `forbidden`, `bad_data`, `storage_full`, `storage`).
 
@@ -153,6 +157,87 @@ pub enum Request {
     ResearchPreview,
     /// The study export's files (a Frictionless Data Package).
     ResearchExport,
+    /// How many events a period holds (the toolbar badge's count of today), answered by the recorder so
+    /// that the badge needs no page-side code.
+    Count {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+    },
+}
+
+/// The recording module's requests: the messages of [`RECORDING_TYPES`], parsed exactly as [`Request`]
+/// parses them (same names, fields and defaults; a native test checks both agree), so that the background
+/// links no decoder for the page-side requests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecordingRequest {
+    Sense { observation: Observation },
+    Settings,
+    Status,
+    ForgetSite { site: String },
+    DeleteEverything {
+        #[serde(default)]
+        confirm: String,
+    },
+    ApplyRetention { now: f64 },
+    SetRetention { days: Option<u32>, now: f64 },
+    Captcha { observation: crate::captcha::Sighting },
+    CaptchaWatch,
+    Settle { now: f64 },
+    TabClosed { tab: i64 },
+    Count {
+        #[serde(default)]
+        from: Option<f64>,
+        #[serde(default)]
+        to: Option<f64>,
+        #[serde(default)]
+        tz: i32,
+    },
+}
+
+impl From<RecordingRequest> for Request {
+    fn from(r: RecordingRequest) -> Request {
+        match r {
+            RecordingRequest::Sense { observation } => Request::Sense { observation },
+            RecordingRequest::Settings => Request::Settings,
+            RecordingRequest::Status => Request::Status,
+            RecordingRequest::ForgetSite { site } => Request::ForgetSite { site },
+            RecordingRequest::DeleteEverything { confirm } => Request::DeleteEverything { confirm },
+            RecordingRequest::ApplyRetention { now } => Request::ApplyRetention { now },
+            RecordingRequest::SetRetention { days, now } => Request::SetRetention { days, now },
+            RecordingRequest::Captcha { observation } => Request::Captcha { observation },
+            RecordingRequest::CaptchaWatch => Request::CaptchaWatch,
+            RecordingRequest::Settle { now } => Request::Settle { now },
+            RecordingRequest::TabClosed { tab } => Request::TabClosed { tab },
+            RecordingRequest::Count { from, to, tz } => Request::Count { from, to, tz },
+        }
+    }
+}
+
+/// The `type`s the background's recording module answers ([`Core::handle_recording`]); the background
+/// hands every other message to the pages module ([`Core::handle_pages`]), loaded only when a page asks.
+pub const RECORDING_TYPES: [&str; 12] = [
+    "sense",
+    "captcha",
+    "captcha_watch",
+    "settle",
+    "tab_closed",
+    "settings",
+    "status",
+    "forget_site",
+    "delete_everything",
+    "apply_retention",
+    "set_retention",
+    "count",
+];
+
+/// Whether a message of this `type` is the recording module's (see [`RECORDING_TYPES`]).
+pub fn answered_by_recording(message_type: &str) -> bool {
+    RECORDING_TYPES.contains(&message_type)
 }
 
 /// The part of an answer a content script gets back: enough to stop retrying, nothing about other events
@@ -330,10 +415,7 @@ impl Core {
 
     pub async fn load_with_entropy<S: Store>(store: &S, entropy: impl FnOnce() -> [u8; 32]) -> Result<Core> {
         let item_keys = crate::keys::ItemKeys::load_or_create(store, entropy).await?;
-        let settings: Settings = match store.setting("settings").await? {
-            Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
-            None => Settings::default(),
-        };
+        let settings = stored_settings(store).await?;
         // A local rule file that stopped compiling must not stop recording with the bundled rules.
         let local = settings.local_rules().unwrap_or_default();
         let next_settle = ledger::next_settle(&ledger::provisional(store).await?);
@@ -364,7 +446,8 @@ impl Core {
     }
 
     /// `handle`, with the sender's tab id and frame URL (the background passes them; CAPTCHA sightings
-    /// need them). Checks who may ask first, then hands the request to its own step.
+    /// need them). Checks who may ask first, then hands the request to its own step: the recording part
+    /// ([`Core::handle_recording`]) or the pages part ([`Core::handle_pages`]).
     pub async fn handle_from<S: Store>(
         &mut self,
         store: &S,
@@ -372,20 +455,42 @@ impl Core {
         frame: &SenderFrame,
         request: Request,
     ) -> Result<serde_json::Value> {
+        if request.answered_by_recording() {
+            self.recording(store, sender, frame, request).await
+        } else {
+            self.handle_pages(store, sender, request).await
+        }
+    }
+
+    /// The requests the background's recording module answers (see [`RECORDING_TYPES`]): sensor reports,
+    /// settling, and what reads or changes the state the recorder caches (settings, held acts, storage
+    /// status). Kept apart so that the background's module carries no page-side code.
+    pub async fn handle_recording<S: Store>(
+        &mut self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        request: RecordingRequest,
+    ) -> Result<serde_json::Value> {
+        self.recording(store, sender, frame, request.into()).await
+    }
+
+    async fn recording<S: Store>(
+        &mut self,
+        store: &S,
+        sender: &Sender,
+        frame: &SenderFrame,
+        request: Request,
+    ) -> Result<serde_json::Value> {
+        if !request.answered_by_recording() {
+            return Err(wrong_half(&request));
+        }
         request.audience().admits(sender)?;
         let json = match request {
             Request::Sense { observation } => self.sense_request(store, sender, frame, observation).await?,
             Request::Settle { now } => self.settle_request(store, now, None).await?,
             Request::TabClosed { tab } => self.settle_request(store, f64::NEG_INFINITY, Some(tab)).await?,
-            Request::Summary => serde_json::to_value(Summary::from_site_totals(&store.site_totals().await?))?,
-            Request::Vocabulary => vocabulary(),
-            Request::Events { after, limit } => events_page(store, after, limit).await?,
-            Request::Recent { limit } => {
-                let events = store.recent_events(limit.unwrap_or(20).clamp(1, MAX_PAGE)).await?;
-                serde_json::json!({ "events": events })
-            }
             Request::Settings => serde_json::to_value(&self.settings)?,
-            Request::SetSettings { settings } => self.set_settings(store, settings).await?,
             Request::Status => self.status(store).await?,
             Request::ForgetSite { site } => forget_site(store, &site).await?,
             Request::DeleteEverything { confirm } => delete_everything(store, &confirm).await?,
@@ -396,6 +501,29 @@ impl Core {
             Request::SetRetention { days, now } => self.set_retention(store, days, now).await?,
             Request::Captcha { observation } => serde_json::to_value(self.captcha(store, sender, frame, &observation).await?)?,
             Request::CaptchaWatch => serde_json::to_value(captcha::Rules::bundled().watch_for(frame.url.as_deref()))?,
+            Request::Count { from, to, tz } => serde_json::json!({ "events": count_events_of_period(store, Period { from, to, tz }).await? }),
+            other => return Err(wrong_half(&other)),
+        };
+        Ok(json)
+    }
+
+    /// The requests extension pages make that the recorder needs nothing of: reading the history, the
+    /// valuation, studies, and the settings a page saves (the background then reloads its copy, see
+    /// [`Core::reload_settings`]).
+    pub async fn handle_pages<S: Store>(&mut self, store: &S, sender: &Sender, request: Request) -> Result<serde_json::Value> {
+        if request.answered_by_recording() {
+            return Err(wrong_half(&request));
+        }
+        request.audience().admits(sender)?;
+        let json = match request {
+            Request::Summary => serde_json::to_value(Summary::from_site_totals(&store.site_totals().await?))?,
+            Request::Vocabulary => vocabulary(),
+            Request::Events { after, limit } => events_page(store, after, limit).await?,
+            Request::Recent { limit } => {
+                let events = store.recent_events(limit.unwrap_or(20).clamp(1, MAX_PAGE)).await?;
+                serde_json::json!({ "events": events })
+            }
+            Request::SetSettings { settings } => self.set_settings(store, settings).await?,
             Request::Value { from, to, tz, site, currency, wage } => {
                 crate::valuation::answer_value(store, &self.settings, Period { from, to, tz }, site, currency, wage).await?
             }
@@ -410,8 +538,16 @@ impl Core {
             Request::CheckStudy { study } => crate::research::check(&study)?,
             Request::ResearchPreview => crate::research::preview(store).await?,
             Request::ResearchExport => crate::research::export(store).await?,
+            other => return Err(wrong_half(&other)),
         };
         Ok(json)
+    }
+
+    /// Reads the settings again (after the pages module saved them) and rebuilds the classifier from them.
+    pub async fn reload_settings<S: Store>(&mut self, store: &S) -> Result<()> {
+        self.settings = stored_settings(store).await?;
+        self.classifier = Classifier::default().with_local_rules(self.settings.local_rules().unwrap_or_default());
+        Ok(())
     }
 
     /// A sensor's report: validated, placed on the browser's own top-level URL, judged and recorded.
@@ -608,6 +744,44 @@ impl Audience {
 }
 
 impl Request {
+    /// The message's `type`, as JavaScript sends it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Request::Sense { .. } => "sense",
+            Request::Summary => "summary",
+            Request::Vocabulary => "vocabulary",
+            Request::Events { .. } => "events",
+            Request::Recent { .. } => "recent",
+            Request::Settings => "settings",
+            Request::SetSettings { .. } => "set_settings",
+            Request::Status => "status",
+            Request::ForgetSite { .. } => "forget_site",
+            Request::DeleteEverything { .. } => "delete_everything",
+            Request::ApplyRetention { .. } => "apply_retention",
+            Request::SetRetention { .. } => "set_retention",
+            Request::Captcha { .. } => "captcha",
+            Request::CaptchaWatch => "captcha_watch",
+            Request::Settle { .. } => "settle",
+            Request::TabClosed { .. } => "tab_closed",
+            Request::Value { .. } => "value",
+            Request::Timeline { .. } => "timeline",
+            Request::ValuationData => "valuation_data",
+            Request::SiteOf { .. } => "site_of",
+            Request::JoinStudy { .. } => "join_study",
+            Request::LeaveStudy => "leave_study",
+            Request::Study => "study",
+            Request::CheckStudy { .. } => "check_study",
+            Request::ResearchPreview => "research_preview",
+            Request::ResearchExport => "research_export",
+            Request::Count { .. } => "count",
+        }
+    }
+
+    /// Whether the background's recording module answers it (else the pages module).
+    pub fn answered_by_recording(&self) -> bool {
+        answered_by_recording(self.type_name())
+    }
+
     /// Who may send this request (one table, checked before anything else runs).
     pub fn audience(&self) -> Audience {
         match self {
@@ -636,9 +810,33 @@ impl Request {
             | Request::Study
             | Request::CheckStudy { .. }
             | Request::ResearchPreview
-            | Request::ResearchExport => Audience::Pages,
+            | Request::ResearchExport
+            | Request::Count { .. } => Audience::Pages,
         }
     }
+}
+
+/// A request handed to the half of the core that does not answer it (a routing bug in the glue).
+fn wrong_half(request: &Request) -> Error {
+    let other = if request.answered_by_recording() { "recording" } else { "pages" };
+    Error::BadInput(format!("{} is answered by the {other} module", request.type_name()))
+}
+
+/// The settings as stored (defaults before the first save).
+async fn stored_settings<S: Store>(store: &S) -> Result<Settings> {
+    Ok(match store.setting("settings").await? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
+        None => Settings::default(),
+    })
+}
+
+/// How many events a period holds (`{type: "count"}`, the toolbar badge): the same number as the
+/// timeline's `summary.events` for that period, without the valuation around it.
+pub async fn count_events_of_period<S: Store>(store: &S, period: Period) -> Result<i64> {
+    period.check()?;
+    let (from, to) = period.day_range();
+    let rollups = store.rollups_between(from.as_deref(), to.as_deref()).await?;
+    Ok(Summary::from_rollups(rollups.iter().filter(|r| period.holds(&r.bucket.day))).events)
 }
 
 fn vocabulary() -> serde_json::Value {

@@ -2,7 +2,7 @@
 //! published figures, not read back from the data file), currency conversion, the wage override, the
 //! timeline, and the API's refusals with their codes.
 
-use digitus::api::{Core, Request, Sender, Settings};
+use digitus::api::{Core, RecordingRequest, Request, Sender, Settings};
 use digitus::model::Kind;
 use digitus::store::{day_start_ms, Bucket, MemoryStore, Rollup, Totals};
 use digitus::valuation::{timeline, Method, Period, TimeUnit, Valuation, ValueAnswer, ValueQuery, WageChoice};
@@ -303,4 +303,87 @@ fn site_of_names_the_registrable_domain_and_its_pause() {
     assert_eq!(yt, json!({"site": "youtube.com", "paused": false}));
     let own = ask(&mut core, &store, &page(), json!({"type": "site_of", "url": "chrome-extension://abc/popup.html"})).unwrap();
     assert_eq!(own["site"], "");
+}
+
+/// The background answers with two modules (`Core::handle_recording`, `Core::handle_pages`): the badge's
+/// `count` is the timeline's number, each half refuses the other's types, and a recorder that reloads its
+/// settings after the pages half saved them pauses what the page paused.
+#[test]
+fn the_recording_and_pages_halves_split_the_api_and_agree() {
+    let store = MemoryStore::default();
+    let mut core = block_on(Core::load(&store)).unwrap();
+    let day = day_start_ms("2026-11-02").unwrap();
+    for (id, at) in [("a", day + 1e3), ("b", day + 8e7), ("c", day + 2.0 * 86_400_000.0)] {
+        let like = digitus::model::Event::new(id, Kind::Like, "reddit.com", at, "test.like@1");
+        block_on(digitus::ledger::record_event(&store, like, false)).unwrap();
+    }
+    for (from, to, tz) in [(Some(day), Some(day + 86_400_000.0), 0), (Some(day), None, 60), (None, None, 0), (Some(day + 86_400_000.0), None, -300)] {
+        let count = ask(&mut core, &store, &page(), json!({"type": "count", "from": from, "to": to, "tz": tz})).unwrap();
+        let timeline = ask(&mut core, &store, &page(), json!({"type": "timeline", "from": from, "to": to, "tz": tz, "unit": "day"})).unwrap();
+        assert_eq!(count["events"], timeline["summary"]["events"], "count and timeline for {from:?}..{to:?} tz {tz}");
+    }
+    assert_eq!(ask(&mut core, &store, &page(), json!({"type": "count", "from": day, "to": day + 86_400_000.0})).unwrap()["events"], 2);
+
+    let every_type = [
+        json!({"type": "sense", "observation": {}}),
+        json!({"type": "summary"}),
+        json!({"type": "vocabulary"}),
+        json!({"type": "events"}),
+        json!({"type": "recent"}),
+        json!({"type": "settings"}),
+        json!({"type": "set_settings", "settings": {}}),
+        json!({"type": "status"}),
+        json!({"type": "forget_site", "site": "x.org"}),
+        json!({"type": "delete_everything"}),
+        json!({"type": "apply_retention", "now": 1}),
+        json!({"type": "set_retention", "days": null, "now": 1}),
+        json!({"type": "captcha_watch"}),
+        json!({"type": "settle", "now": 1}),
+        json!({"type": "tab_closed", "tab": 1}),
+        json!({"type": "value"}),
+        json!({"type": "timeline"}),
+        json!({"type": "valuation_data"}),
+        json!({"type": "site_of", "url": "https://x.org/"}),
+        json!({"type": "leave_study"}),
+        json!({"type": "study"}),
+        json!({"type": "check_study", "study": {}}),
+        json!({"type": "research_preview"}),
+        json!({"type": "research_export"}),
+        json!({"type": "count"}),
+    ];
+    for message in every_type {
+        let Ok(request) = serde_json::from_value::<Request>(message.clone()) else { continue };
+        assert_eq!(request.type_name(), message["type"], "type_name of {message}");
+        let recording = digitus::api::answered_by_recording(request.type_name());
+        assert_eq!(recording, request.answered_by_recording());
+        // The recording module's own decoder parses its messages as Request does, and refuses the others.
+        let own = serde_json::from_value::<RecordingRequest>(message.clone());
+        assert_eq!(own.is_ok(), recording, "RecordingRequest parses {message}");
+        if let Ok(own) = own {
+            assert_eq!(format!("{:?}", Request::from(own)), format!("{request:?}"));
+        }
+        if recording {
+            let elsewhere = block_on(core.handle_pages(&store, &page(), request)).unwrap_err();
+            assert_eq!(elsewhere.code(), "bad_input", "{message} answered by the wrong half");
+        }
+    }
+    // The same fields refused alike by both decoders.
+    for bad in [json!({"type": "settle"}), json!({"type": "settle", "now": 1, "extra": 2}), json!({"type": "tab_closed", "tab": "x"})] {
+        let (full, own) = (serde_json::from_value::<Request>(bad.clone()), serde_json::from_value::<RecordingRequest>(bad.clone()));
+        assert_eq!(full.unwrap_err().to_string(), own.unwrap_err().to_string(), "{bad}");
+    }
+    assert!(digitus::api::RECORDING_TYPES.iter().all(|t| serde_json::from_value::<Request>(json!({"type": t})).map_or(true, |r| r.answered_by_recording())));
+
+    // The pages half saves a pause; the recorder (its own copy) reloads and stops recording there.
+    let mut recorder = block_on(Core::load(&store)).unwrap();
+    let mut settings = core.settings.clone();
+    settings.paused_sites.insert("reddit.com".into());
+    let saved: Request = serde_json::from_value(json!({"type": "set_settings", "settings": settings})).unwrap();
+    block_on(core.handle_pages(&store, &page(), saved)).unwrap();
+    assert!(!recorder.settings.is_paused("reddit.com"));
+    block_on(recorder.reload_settings(&store)).unwrap();
+    assert!(recorder.settings.is_paused("reddit.com"));
+    let settings: RecordingRequest = serde_json::from_value(json!({"type": "settings"})).unwrap();
+    let answer = block_on(recorder.handle_recording(&store, &page(), &Default::default(), settings)).unwrap();
+    assert_eq!(answer["paused_sites"], json!(["reddit.com"]));
 }

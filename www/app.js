@@ -4,7 +4,7 @@
 //
 //   trusted click ──▶ sensor.js / captcha.js ──▶ demo_message (wasm core) ──▶ meter (summary, value)
 //                                                                        └──▶ class board (net counts)
-import init, { demo_message } from "/pkg/digitus.js";
+import init, { demo_message } from "/pkg/pages.js";
 import { REVEAL, TEXT, fill, startLanguage } from "/text.js";
 import { setupCaptcha } from "/captcha-widget.js";
 import { ClassLink } from "/class-link.js";
@@ -270,7 +270,7 @@ applyDisplay();
 const set = await (await fetch("/lab/captcha-set.json")).json();
 let captcha = null;
 let link = null;
-await init({ module_or_path: "/pkg/digitus_bg.wasm" });
+await init({ module_or_path: "/pkg/pages_bg.wasm" });
 // The kinds of labour, in the core's order: pages never keep their own list.
 const { kinds } = await ask({ type: "vocabulary" });
 // The extension's content scripts (common.js, then the sensors) send to this page's core instead of an

@@ -3,11 +3,11 @@
 // The class API is never cached.
 const CACHE = "digitus-lab-v1";
 const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
-  "/common.js", "/sensor.js", "/captcha.js", "/pkg/digitus.js", "/pkg/digitus_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
+  "/common.js", "/sensor.js", "/captcha.js", "/pkg/pages.js", "/pkg/pages_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
 
-/** The files `digitus.js` imports (wasm-bindgen's JS snippets, under a path that changes with each build). */
+/** The files `pages.js` imports (wasm-bindgen's JS snippets, under a path that changes with each build). */
 async function moduleImports() {
-  const glue = await (await fetch("/pkg/digitus.js")).text();
+  const glue = await (await fetch("/pkg/pages.js")).text();
   return [...glue.matchAll(/^import [^;]* from '\.\/([^']+)';/gm)].map((m) => `/pkg/${m[1]}`);
 }
 

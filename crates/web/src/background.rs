@@ -1,10 +1,13 @@
-//! The background's single entry point: `handle_message(message, sender)`, called by
-//! `extension/background.js` for every runtime message. Messages are handled one at a time, because the
-//! ledger reads an item's state and then writes it.
+//! The background's recording module: `handle_message(message, sender)`, called by
+//! `extension/background.js` for every runtime message whose type `recording_answers` (sensor reports,
+//! settling, settings, status, deletions, retention, the badge's count; `digitus::api::RECORDING_TYPES`).
+//! The background hands every other message to the pages module (`page_api`), loaded only when a page
+//! asks, and calls `reload_settings` after that module saved settings. Messages are handled one at a
+//! time, because the ledger reads an item's state and then writes it.
 
 use crate::idb::{IdbStore, DB_NAME};
 use crate::{error_reply, from_js, to_js, Result};
-use digitus::api::{BrowserSender, Core, Request};
+use digitus::api::{BrowserSender, Core, RecordingRequest};
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -34,13 +37,11 @@ pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
 
 async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
     let (sender, frame) = from_js::<BrowserSender>(sender)?.authenticate()?;
-    let request: Request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
+    let request: RecordingRequest = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
 
     let cell = BACKGROUND.with(Rc::clone);
     let mut guard = cell.lock().await;
     if guard.is_none() {
-        // Study participant ids come from crypto.randomUUID (the core has no entropy of its own on wasm).
-        digitus::research::set_random_source(crate::transfer::random_id);
         let store = IdbStore::open(DB_NAME).await?;
         let core = Core::load_with_entropy(&store, crate::transfer::crypto_entropy).await?;
         crate::transfer::on_wake(&store, &core).await;
@@ -52,8 +53,27 @@ async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
         gloo::console::warn!(format!("Digitus could not settle held acts: {e}"));
     }
     let content_script = sender.content_script;
-    let answer = bg.core.handle_from(&bg.store, &sender, &frame, request).await?;
+    let answer = bg.core.handle_recording(&bg.store, &sender, &frame, request).await?;
     // A content script (maybe a compromised renderer) gets back only what it needs to stop retrying.
     let answer = if content_script { digitus::api::content_script_answer(answer) } else { answer };
     to_js(&answer)
+}
+
+/// Whether `handle_message` answers messages of this `type` (else the pages module does).
+#[wasm_bindgen]
+pub fn recording_answers(message_type: Option<String>) -> bool {
+    message_type.is_some_and(|t| digitus::api::answered_by_recording(&t))
+}
+
+/// Reads the settings again: the pages module saved new ones (`set_settings`). Nothing to do before the
+/// first message, which reads them anyway.
+#[wasm_bindgen]
+pub async fn reload_settings() {
+    let cell = BACKGROUND.with(Rc::clone);
+    let mut guard = cell.lock().await;
+    if let Some(bg) = guard.as_mut() {
+        if let Err(e) = bg.core.reload_settings(&bg.store).await {
+            gloo::console::warn!(format!("Digitus could not reload its settings: {e}"));
+        }
+    }
 }

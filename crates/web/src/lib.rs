@@ -4,20 +4,32 @@
 //! through rexie, JavaScript values through serde-wasm-bindgen); the core decides *what*.
 //!
 //! ```text
-//!  background.js ──handle_message(msg, sender)──▶ background ──▶ digitus::api::Core ──▶ idb::IdbStore
+//!  background.js ──handle_message(msg, sender)──▶ background ──▶ Core::handle_recording ──▶ idb::IdbStore
+//!  background.js ──handle_page_message(…)───────▶ page_api   ──▶ Core::handle_pages     ──▶ idb::IdbStore
 //!  options page  ──BackupExport / BackupImport──▶ transfer   ──▶ digitus::backup     ──▶ idb::IdbStore
 //!  www/ lab page ──demo_message(msg, url)───────▶ demo       ──▶ digitus::api::Core ──▶ MemoryStore
 //!  bench pages   ──bench_* (feature "bench")────▶ bench      (never in the shipped module)
 //! ```
 //!
+//! Two modules are shipped, built from this crate with different features, because the background wakes on
+//! every page a person opens and should load only what it runs: `pkg/digitus` (feature "background":
+//! the recording path: `handle_message` for sensor reports, settling, settings and deletions) and `pkg/pages`
+//! (feature "pages": `handle_page_message` for every other page request, which the background loads only
+//! when a page asks; backup import/export for the options page; `demo_message` for the classroom lab).
+//! The default features build both, for tests and the bench module.
+//!
 //! No judgement lives here. Errors that cross to JavaScript carry the core's machine-readable `code`
 //! beside the sentence (`{error, code}`), see [`error_reply`].
 #![cfg(target_arch = "wasm32")]
 
+#[cfg(feature = "background")]
 pub mod background;
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "pages")]
 pub mod demo;
+#[cfg(feature = "pages")]
+pub mod page_api;
 pub mod error;
 pub mod idb;
 pub mod raw;

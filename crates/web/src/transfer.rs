@@ -11,7 +11,9 @@
 //! for (let c; (c = await exp.step(5000)) !== undefined; ) parts.push(c);
 //! new Blob([await exp.head(), ...parts, exp.tail()]);
 //! ```
-//! Also: what the background does on waking (install id, retention).
+//! Also: what the background does on waking (install id, retention). The backup half is in the pages module
+//! only (feature "pages"); the background module keeps `on_wake`.
+#![cfg_attr(not(feature = "pages"), allow(unused_imports, dead_code))]
 
 use crate::idb::{IdbStore, DB_NAME};
 use crate::to_js;
@@ -76,6 +78,7 @@ pub async fn on_wake(store: &IdbStore, core: &Core) {
     }
 }
 
+#[cfg(feature = "pages")]
 struct ImportState {
     backup: Backup,
     store: IdbStore,
@@ -84,12 +87,14 @@ struct ImportState {
     already: Cell<u64>,
 }
 
+#[cfg(feature = "pages")]
 /// An import in progress (see the module doc).
 #[wasm_bindgen]
 pub struct BackupImport {
     state: Rc<ImportState>,
 }
 
+#[cfg(feature = "pages")]
 #[wasm_bindgen]
 impl BackupImport {
     /// Parses and checks the whole file; rejects with the problem named (nothing is written then).
@@ -137,6 +142,7 @@ impl BackupImport {
     }
 }
 
+#[cfg(feature = "pages")]
 struct ExportState {
     store: IdbStore,
     scope: Scope,
@@ -146,12 +152,14 @@ struct ExportState {
     total: u64,
 }
 
+#[cfg(feature = "pages")]
 /// An export in progress: pages of events in id order, then the header (which carries the counts).
 #[wasm_bindgen]
 pub struct BackupExport {
     state: Rc<ExportState>,
 }
 
+#[cfg(feature = "pages")]
 #[wasm_bindgen]
 impl BackupExport {
     /// `full`: also write the install id and the paused sites (the user asked for a full backup); by
@@ -224,6 +232,7 @@ impl BackupExport {
 
 /// A failed batch: the error, with how many events the earlier batches wrote (`written`, `added`) as
 /// properties, so the page can say "1,200 written before the failure" rather than "refused".
+#[cfg(feature = "pages")]
 fn partial_failure(e: digitus::Error, written: usize, added: u64) -> JsValue {
     let error = js_error(e);
     let _ = js_sys::Reflect::set(&error, &"written".into(), &JsValue::from_f64(written as f64));
@@ -231,6 +240,7 @@ fn partial_failure(e: digitus::Error, written: usize, added: u64) -> JsValue {
     error
 }
 
+#[cfg(feature = "pages")]
 /// Default batch size of imports, for pages.
 #[wasm_bindgen]
 pub fn import_batch_size() -> usize {
