@@ -1,7 +1,8 @@
 //! # digitus-web: the browser glue
 //!
 //! A thin cdylib around the pure core (`digitus`), compiled for wasm32 only. It decides *how* (IndexedDB
-//! through rexie, JavaScript values through serde-wasm-bindgen); the core decides *what*.
+//! through rexie, its bulk paths through `raw` and `bulk.js`, JavaScript values through serde-wasm-bindgen);
+//! the core decides *what*.
 //!
 //! ```text
 //!  background.js ──handle_message(msg, sender)──▶ background ──▶ Core::handle_recording ──▶ idb::IdbStore
