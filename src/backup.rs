@@ -99,13 +99,14 @@ impl Writer {
 
     /// One page of events as text, to be put after the header, in order.
     pub fn page(&mut self, events: &[Event]) -> Result<String, BackupError> {
-        let mut out = String::with_capacity(events.len() * 256);
+        // Every event written into one buffer (no text per event).
+        let mut out = Vec::with_capacity(events.len() * 256);
         for event in events {
-            out.push_str(if self.counts.events == 0 { "\n" } else { ",\n" });
-            out.push_str(&serde_json::to_string(event).map_err(|e| BackupError(e.to_string()))?);
+            out.extend_from_slice(if self.counts.events == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut out, event).map_err(|e| BackupError(e.to_string()))?;
             self.counts.add(event);
         }
-        Ok(out)
+        String::from_utf8(out).map_err(|e| BackupError(e.to_string()))
     }
 
     pub fn counts(&self) -> &Counts {

@@ -19,13 +19,27 @@ use crate::generic::{Evidence, Generic};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
 use crate::site::site_of;
+use std::collections::BTreeMap;
 
 /// How far above the clicked node a rule's target may be.
 const TARGET_DEPTH: usize = 8;
 
 pub struct Classifier {
     rules: Vec<Rule>,
+    /// Indices into `rules` by each site a rule names, so a click looks up its site (and the domains above
+    /// it) instead of testing every rule (`Rule::applies_to` gives the same answer, rule by rule).
+    by_site: BTreeMap<String, Vec<usize>>,
     generic: Generic,
+}
+
+fn index_by_site(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
+    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, rule) in rules.iter().enumerate() {
+        for site in &rule.sites {
+            index.entry(site.clone()).or_default().push(i);
+        }
+    }
+    index
 }
 
 impl Default for Classifier {
@@ -72,19 +86,30 @@ enum RuleVerdict {
 
 impl Classifier {
     pub fn new(rules: Vec<Rule>) -> Classifier {
-        Classifier { rules, generic: Generic::bundled() }
+        Classifier { by_site: index_by_site(&rules), rules, generic: Generic::bundled() }
     }
 
     /// Adds a user's local rules; they are tried before the bundled ones so a user can correct a rule.
     pub fn with_local_rules(mut self, local: Vec<Rule>) -> Classifier {
         let mut rules = local;
         rules.append(&mut self.rules);
+        self.by_site = index_by_site(&rules);
         self.rules = rules;
         self
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The rules that apply to `site`, in order: those naming the site itself or a domain it is under
+    /// (`youtube.com` for `m.youtube.com`), as `Rule::applies_to` decides.
+    fn rules_for(&self, site: &str) -> Vec<&Rule> {
+        let tails = std::iter::once(site).chain(site.match_indices('.').map(|(at, _)| &site[at + 1..]));
+        let mut indices: Vec<usize> = tails.filter_map(|tail| self.by_site.get(tail)).flatten().copied().collect();
+        indices.sort_unstable();
+        indices.dedup();
+        indices.into_iter().map(|i| &self.rules[i]).collect()
     }
 
     /// The site an observation belongs to: the registrable domain of the frame it happened in. A frame
@@ -108,7 +133,7 @@ impl Classifier {
     /// Judges an observation: the generic judgement, refined by the first matching rule of its site.
     pub fn judge(&self, obs: &Observation) -> Judgement {
         let site = Self::site(obs);
-        for rule in self.rules.iter().filter(|r| r.applies_to(&site) && r.spec.actions.contains(&obs.action)) {
+        for rule in self.rules_for(&site).into_iter().filter(|r| r.spec.actions.contains(&obs.action)) {
             let Some(index) = (0..obs.path.len().min(TARGET_DEPTH)).find(|&i| {
                 rule.target.matches(&obs.path[i..]) && (rule.words.is_empty() || Words::of(&obs.path[..=i], true).says(&rule.words))
             }) else {
@@ -356,5 +381,26 @@ impl Fnv {
         // separator, so ("ab","c") and ("a","bc") differ
         self.0 ^= 0xff;
         self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+#[cfg(test)]
+mod site_index_tests {
+    use super::*;
+
+    #[test]
+    fn the_site_index_finds_exactly_the_rules_that_apply_in_their_order() {
+        let classifier = Classifier::default();
+        let mut sites: Vec<String> = classifier.rules.iter().flat_map(|r| r.sites.clone()).collect();
+        for named in sites.clone() {
+            sites.extend([format!("m.{named}"), format!("a.b.{named}"), format!("not{named}"), format!("{named}.evil.example")]);
+        }
+        sites.extend(["example.org", "com", "", ".", "co.uk.", "localhost"].map(String::from));
+        for site in &sites {
+            let scanned: Vec<*const Rule> = classifier.rules.iter().filter(|r| r.applies_to(site)).map(|r| r as *const Rule).collect();
+            let indexed: Vec<*const Rule> = classifier.rules_for(site).into_iter().map(|r| r as *const Rule).collect();
+            assert_eq!(indexed, scanned, "rules for {site:?}");
+        }
+        assert!(!classifier.rules_for("m.youtube.com").is_empty(), "the index is not empty");
     }
 }

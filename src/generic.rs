@@ -188,7 +188,7 @@ impl Generic {
         // A display, not a control: the control itself read-only, disabled or an image, or inside a read-only
         // group (the stars of an average). Icons inside a button (`svg role=img`) are fine.
         let read_only_group = path[control + 1..].iter().take(3).any(|e| e.attr("aria-readonly") == Some("true") || e.attr("aria-disabled") == Some("true"));
-        if (0..=control).any(|i| self.never.matches(&path[i..])) || is_read_only(&path[control]) || read_only_group {
+        if self.never.matches_from_any(path, control) || is_read_only(&path[control]) || read_only_group {
             return None;
         }
         let el = &path[control];

@@ -75,6 +75,26 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// Whether `chain[i..]` matches for some `i` in `0..=last` (an element or any of those under it, as
+    /// `(0..=last).any(|i| self.matches(&chain[i..]))`). An alternative whose first combinator is a
+    /// descendant one (`X *`) is tested from the lowest start only: what is above a lower start includes
+    /// what is above a higher one.
+    pub fn matches_from_any(&self, chain: &[Element], last: usize) -> bool {
+        let starts = 0..=last.min(chain.len().saturating_sub(1));
+        if chain.is_empty() {
+            return false;
+        }
+        self.alternatives.iter().any(|c| match c.ancestors.first() {
+            Some((Combinator::Descendant, _)) => starts
+                .clone()
+                .find(|&i| c.subject.matches(&chain[i]))
+                .is_some_and(|i| match_ancestors(&c.ancestors, &chain[i + 1..])),
+            _ => starts.clone().any(|i| c.subject.matches(&chain[i]) && match_ancestors(&c.ancestors, &chain[i + 1..])),
+        })
+    }
+}
+
 fn match_ancestors(parts: &[(Combinator, Compound)], chain: &[Element]) -> bool {
     let Some(((combinator, compound), rest)) = parts.split_first() else { return true };
     match combinator {
@@ -103,29 +123,36 @@ impl Compound {
 impl AttrTest {
     fn matches(&self, el: &Element) -> bool {
         let Some(raw) = el.attr(&self.name) else { return false };
-        if matches!(self.op, AttrOp::Exists) {
-            return true;
-        }
-        // Case-sensitive tests (most of them) borrow; only ` i` tests pay for lower-casing.
-        let (value, wanted): (std::borrow::Cow<str>, std::borrow::Cow<str>) = match &self.op {
-            AttrOp::Exists => unreachable!("answered above"),
-            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => {
-                if self.ignore_case {
-                    (raw.to_lowercase().into(), v.to_lowercase().into())
-                } else {
-                    (raw.into(), v.as_str().into())
-                }
-            }
+        let wanted = match &self.op {
+            AttrOp::Exists => return true,
+            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => v,
         };
-        let (value, v) = (value.as_ref(), wanted.as_ref());
-        match &self.op {
+        if !self.ignore_case {
+            return self.op.test(raw, wanted, |a, b| a == b);
+        }
+        // ` i` tests: the wanted value was lower-cased when parsed. An ASCII value (nearly all of them)
+        // lower-cases byte by byte, so it is compared in place; any other is lower-cased first.
+        if raw.is_ascii() {
+            self.op.test(raw, wanted, |a, b| a.eq_ignore_ascii_case(b))
+        } else {
+            self.op.test(&raw.to_lowercase(), wanted, |a, b| a == b)
+        }
+    }
+}
+
+impl AttrOp {
+    /// The test on `value` against `wanted`, with `same` comparing two equally long byte strings.
+    fn test(&self, value: &str, wanted: &str, same: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+        let (value, v) = (value.as_bytes(), wanted.as_bytes());
+        let starts = || value.len() >= v.len() && same(&value[..v.len()], v);
+        match self {
             AttrOp::Exists => true,
-            AttrOp::Equals(_) => value == v,
-            AttrOp::Word(_) => value.split_ascii_whitespace().any(|w| w == v),
-            AttrOp::Prefix(_) => !v.is_empty() && value.starts_with(v),
-            AttrOp::Suffix(_) => !v.is_empty() && value.ends_with(v),
-            AttrOp::Contains(_) => !v.is_empty() && value.contains(v),
-            AttrOp::DashPrefix(_) => value == v || value.strip_prefix(v).is_some_and(|rest| rest.starts_with('-')),
+            AttrOp::Equals(_) => value.len() == v.len() && same(value, v),
+            AttrOp::Word(_) => value.split(u8::is_ascii_whitespace).any(|w| !w.is_empty() && w.len() == v.len() && same(w, v)),
+            AttrOp::Prefix(_) => !v.is_empty() && starts(),
+            AttrOp::Suffix(_) => !v.is_empty() && value.len() >= v.len() && same(&value[value.len() - v.len()..], v),
+            AttrOp::Contains(_) => !v.is_empty() && value.windows(v.len()).any(|w| same(w, v)),
+            AttrOp::DashPrefix(_) => starts() && (value.len() == v.len() || value[v.len()] == b'-'),
         }
     }
 }
@@ -289,6 +316,8 @@ impl Parser<'_> {
             return Err(self.error("expected ]"));
         }
         self.pos += 1;
+        // ` i` tests compare lower case: the wanted value is lower-cased once, here.
+        let value = if ignore_case { value.to_lowercase() } else { value };
         let op = match op.as_str() {
             "=" => AttrOp::Equals(value),
             "~=" => AttrOp::Word(value),
@@ -318,6 +347,44 @@ pub(crate) mod tests {
             text: None,
             nth: 0,
         }
+    }
+
+    #[test]
+    fn matching_from_any_start_is_matching_each_start() {
+        let generic: serde_json::Value = serde_json::from_str(include_str!("../data/rules/generic.json")).unwrap();
+        let mut selectors: Vec<Selector> = ["controls", "never"].iter().map(|k| Selector::parse(generic[k].as_str().unwrap()).unwrap()).collect();
+        for source in ["div > button", "form button", "span *", "[role=dialog] > div *", "button:not([aria-hidden]) span", "* > *", "#a .b > [c] d"] {
+            selectors.push(Selector::parse(source).unwrap());
+        }
+        let pieces = [
+            el("span", &[]),
+            el("button", &[("aria-label", "Like"), ("class", "b")]),
+            el("div", &[("id", "CookieBanner"), ("c", "")]),
+            el("div", &[("class", "consent-wrap b")]),
+            el("form", &[("role", "search")]),
+            el("d", &[]),
+            el("div", &[("role", "dialog"), ("id", "a")]),
+            el("input", &[("type", "search")]),
+            el("body", &[]),
+        ];
+        // Every chain of up to four pieces (with repeats), every last start.
+        let mut chains: Vec<Vec<Element>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<Element>> = chains.iter().flat_map(|c| pieces.iter().map(move |p| [c.clone(), vec![p.clone()]].concat())).collect();
+            chains.extend(longer.into_iter().filter(|c| c.len() <= 4));
+            chains.dedup();
+        }
+        let mut checked = 0;
+        for selector in &selectors {
+            for chain in chains.iter().filter(|c| !c.is_empty()) {
+                for last in 0..chain.len() {
+                    let each = (0..=last).any(|i| selector.matches(&chain[i..]));
+                    assert_eq!(selector.matches_from_any(chain, last), each, "{} on {chain:?} up to {last}", selector.source());
+                    checked += usize::from(each);
+                }
+            }
+        }
+        assert!(checked > 1000, "the chains match often enough to mean something: {checked}");
     }
 
     fn chain() -> Vec<Element> {

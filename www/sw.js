@@ -5,8 +5,18 @@ const CACHE = "digitus-lab-v1";
 const LAB = ["/", "/lab.css", "/app.js", "/text.js", "/class-link.js", "/captcha-widget.js", "/valuations.js", "/favicon.svg", "/lab/captcha-set.json",
   "/common.js", "/sensor.js", "/captcha.js", "/pkg/pages.js", "/pkg/pages_bg.wasm", "/board", "/board.js", "/api/vocabulary"];
 
+/** The files `pages.js` imports (wasm-bindgen's JS snippets, under a path that changes with each build). */
+async function moduleImports() {
+  const glue = await (await fetch("/pkg/pages.js")).text();
+  return [...glue.matchAll(/^import [^;]* from '\.\/([^']+)';/gm)].map((m) => `/pkg/${m[1]}`);
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(LAB)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    Promise.all([caches.open(CACHE), moduleImports()])
+      .then(([cache, imports]) => cache.addAll([...LAB, ...imports]))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {

@@ -109,11 +109,18 @@ impl MergePlan {
     /// What stands on every key of `item_keys` after the merge (whatever stood there before: a store that
     /// does not read the items first writes all of these, deleting the `None`s).
     pub fn item_states(&self, view: &MergeView) -> Vec<(String, Option<ItemState>)> {
+        // The new events grouped by item once (a batch of an import touches thousands of items).
+        let mut new_on_item: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+        for event in &self.new_events {
+            if let Some(key) = event.item.as_deref() {
+                new_on_item.entry(key).or_default().push(event);
+            }
+        }
         let mut states = Vec::new();
         for key in &self.item_keys {
             let stored = view.item_events.get(key).map(Vec::as_slice).unwrap_or(&[]);
-            let new = self.new_events.iter().filter(|e| e.item.as_deref() == Some(key.as_str()));
-            let all: Vec<&Event> = stored.iter().chain(new).collect();
+            let new = new_on_item.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let all: Vec<&Event> = stored.iter().chain(new.iter().copied()).collect();
             let cancelled: BTreeSet<&str> = all.iter().filter_map(|e| e.cancels.as_deref()).collect();
             let latest = all.iter().max_by(|a, b| a.time.total_cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
             let state = latest

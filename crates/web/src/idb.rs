@@ -25,8 +25,12 @@ use digitus::time::{day_start_ms, LOCAL_DAY_SLACK_MS};
 use futures::future::try_join_all;
 use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
+use crate::raw::{self, RawDb};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use js_sys::Array;
 use wasm_bindgen::JsValue;
+use web_sys::{IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransactionMode};
 
 pub const DB_NAME: &str = "digitus";
 pub const DB_VERSION: u32 = 3;
@@ -106,29 +110,32 @@ impl BookKey for SiteKind {
     }
 }
 
-/// Adds summed deltas to the rows of one book inside a transaction: reads every row concerned together,
-/// then writes them together; a row that returns to zero is deleted. (A stored row's `Totals` is read
+/// The writes that add summed deltas to the rows of one book, given the rows as stored (`undefined`: none):
+/// rows to put, and the keys of rows that return to zero (deleted). (A stored row's `Totals` is read
 /// straight from the row: the key fields beside it are ignored.)
-async fn move_book<K: BookKey>(store: &rexie::Store, deltas: &BTreeMap<K, Totals>) -> Result<()> {
-    if deltas.is_empty() {
-        return Ok(());
-    }
-    let keys: Vec<String> = deltas.keys().map(BookKey::key).collect();
-    let rows = try_join_all(keys.iter().map(|k| store.get(JsValue::from_str(k)))).await.map_err(idb_error)?;
+fn book_writes<K: BookKey>(deltas: &BTreeMap<K, Totals>, rows: impl IntoIterator<Item = JsValue>) -> Result<(Vec<JsValue>, Vec<JsValue>)> {
     let mut puts = Vec::new();
     let mut deletes = Vec::new();
-    for ((book_key, delta), (key, row)) in deltas.iter().zip(keys.into_iter().zip(rows)) {
-        let mut totals = match row.filter(|v| !v.is_undefined()) {
-            Some(v) => from_js::<Totals>(v)?,
-            None => Totals::default(),
-        };
+    for ((book_key, delta), row) in deltas.iter().zip(rows) {
+        let mut totals = if row.is_undefined() || row.is_null() { Totals::default() } else { from_js::<Totals>(row)? };
         totals.add(delta, 1);
         if totals.is_zero() {
-            deletes.push(JsValue::from_str(&key));
+            deletes.push(JsValue::from_str(&book_key.key()));
         } else {
             puts.push(book_key.row(totals)?);
         }
     }
+    Ok((puts, deletes))
+}
+
+/// Adds summed deltas to the rows of one book inside a transaction: reads every row concerned together,
+/// then writes them together; a row that returns to zero is deleted.
+async fn move_book<K: BookKey>(store: &rexie::Store, deltas: &BTreeMap<K, Totals>) -> Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let rows = try_join_all(deltas.keys().map(|k| store.get(JsValue::from_str(&k.key())))).await.map_err(idb_error)?;
+    let (puts, deletes) = book_writes(deltas, rows.into_iter().map(|r| r.unwrap_or(JsValue::UNDEFINED)))?;
     futures::try_join!(
         store.put_all(puts.into_iter().map(|v| (v, None))),
         try_join_all(deletes.into_iter().map(|k| store.delete(k))),
@@ -139,6 +146,8 @@ async fn move_book<K: BookKey>(store: &rexie::Store, deltas: &BTreeMap<K, Totals
 
 pub struct IdbStore {
     db: Rexie,
+    /// The bulk paths' own connection (see `crate::raw`), opened when first needed.
+    raw: OnceCell<RawDb>,
 }
 
 // The store answers in the core's error type (the `Store` trait's): a record that does not convert is a
@@ -164,7 +173,7 @@ impl IdbStore {
     /// Opens (creating or upgrading) the database; on the first open after an upgrade from a version
     /// without totals, builds them from the rollups before anything can write.
     pub async fn open(name: &str) -> Result<IdbStore> {
-        let store = IdbStore { db: schema(name).build().await.map_err(idb_error)? };
+        let store = IdbStore { db: schema(name).build().await.map_err(idb_error)?, raw: OnceCell::new() };
         store.build_totals_if_missing().await?;
         Ok(store)
     }
@@ -198,7 +207,21 @@ impl IdbStore {
     }
 
     pub fn close(self) {
+        if let Some(raw) = self.raw.get() {
+            raw.close();
+        }
         self.db.close();
+    }
+
+    /// The bulk paths' connection to the same database (opened after rexie's, so the schema is current).
+    async fn raw(&self) -> Result<&RawDb> {
+        if self.raw.get().is_none() {
+            let raw = RawDb::open(&self.db.name()).await?;
+            if let Err(raw) = self.raw.set(raw) {
+                raw.close();
+            }
+        }
+        Ok(self.raw.get().expect("set above"))
     }
 
     /// Object store names of the open database (tests check no historical store was dropped).
@@ -318,14 +341,17 @@ impl Store for IdbStore {
     }
 
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>> {
-        let tx = self.tx(&[EVENTS], TransactionMode::ReadOnly)?;
-        let store = tx.store(EVENTS).map_err(idb_error)?;
+        // One getAll, then the page crosses into Rust as one JSON text (a page of an export is thousands of rows).
+        let raw = self.raw().await?;
         let range = match after {
-            Some(a) => Some(KeyRange::lower_bound(&JsValue::from_str(a), Some(true)).map_err(|e| Error::Storage(e.to_string()))?),
-            None => None,
+            Some(a) => IdbKeyRange::lower_bound_with_open(&JsValue::from_str(a), true).map_err(|e| raw::failure("key range", e))?.into(),
+            None => JsValue::NULL,
         };
-        let rows = store.get_all(range, Some(limit as u32)).await.map_err(idb_error)?;
-        rows.into_iter().map(from_js).collect()
+        let tx = raw.transaction(&[EVENTS], IdbTransactionMode::Readonly)?;
+        let store = tx.object_store(EVENTS).map_err(|e| raw::failure(EVENTS, e))?;
+        let request = store.get_all_with_key_and_limit(&range, limit.min(u32::MAX as usize) as u32).map_err(|e| raw::failure("getAll", e))?;
+        let rows = raw::settle(&request).await?;
+        raw::values_of(&rows)
     }
 
     async fn count_events(&self) -> Result<u64> {
@@ -350,31 +376,39 @@ impl Store for IdbStore {
     }
 
     async fn merge_events(&self, batch: &[Event]) -> Result<MergeReport> {
-        // Serialise first (no JS conversions failing half-way through the transaction).
-        let values: Vec<JsValue> = batch.iter().map(to_js).collect::<Result<_>>()?;
-        let tx = self.tx(&[EVENTS, ROLLUPS, TOTALS, ITEMS], TransactionMode::ReadWrite)?;
+        // Rows are made first (no conversion failing half-way through the transaction), in one JSON.parse.
+        let rows = raw::rows_of(batch)?;
+        let raw = self.raw().await?;
+        let tx = raw.transaction(&[EVENTS, ROLLUPS, TOTALS, ITEMS], IdbTransactionMode::Readwrite)?;
         let result: Result<MergeReport> = async {
-            let events = tx.store(EVENTS).map_err(idb_error)?;
+            let store = |name: &str| tx.object_store(name).map_err(|e| raw::failure(name, e));
+            let (events, rollups, totals, items) = (store(EVENTS)?, store(ROLLUPS)?, store(TOTALS)?, store(ITEMS)?);
             // Round 1: every read the plan needs, issued together.
             let view = read_merge_view(&events, batch).await?;
             let plan = MergePlan::new(batch, &view);
             // The state of each touched item follows from the events on it: write it without reading it.
             let item_writes = plan.item_states(&view);
             let sums = BookDeltas::of(&plan.deltas);
-            let event_rows = rows_of_new_events(batch, &values, &plan);
-            // Rounds 2 and 3: the books' rows read then written; events and items written meanwhile.
-            let (rollups, totals, items) =
-                (tx.store(ROLLUPS).map_err(idb_error)?, tx.store(TOTALS).map_err(idb_error)?, tx.store(ITEMS).map_err(idb_error)?);
-            futures::try_join!(
-                add_events(&events, event_rows),
-                move_book(&rollups, &sums.rollups),
-                move_book(&totals, &sums.totals),
-                write_items(&items, item_writes),
-            )?;
+            // Round 2: events and items written, the books' rows read; round 3: the books' rows written.
+            let mut last = add_new_events(&events, batch, &rows, &plan)?;
+            last = write_items(&items, item_writes)?.or(last);
+            let rollup_rows = read_book(&rollups, &sums.rollups)?;
+            let totals_rows = read_book(&totals, &sums.totals)?;
+            let last = totals_rows.last().or(rollup_rows.last()).or(last.as_ref()).cloned();
+            raw::settle_all(last.as_ref()).await?;
+            let last_rollup = write_book(&rollups, &sums.rollups, &rollup_rows)?;
+            let last = write_book(&totals, &sums.totals, &totals_rows)?.or(last_rollup);
+            raw::settle_all(last.as_ref()).await?;
             Ok(plan.report)
         }
         .await;
-        finish(tx, result).await
+        match result {
+            Ok(report) => raw::commit(&tx).await.map(|_| report),
+            Err(e) => {
+                raw::abort(&tx);
+                Err(e)
+            }
+        }
     }
 
     async fn forget_site(&self, site: &str) -> Result<u64> {
@@ -503,85 +537,85 @@ impl Store for IdbStore {
     }
 }
 
+fn request(what: &str, r: std::result::Result<IdbRequest, JsValue>) -> Result<IdbRequest> {
+    r.map_err(|e| raw::failure(what, e))
+}
+
+fn result(r: &IdbRequest) -> Result<JsValue> {
+    r.result().map_err(|e| raw::failure("result", e))
+}
+
 /// What the store holds about a merge batch, read in one round: three reads per event (stored? cancelled by
 /// a stored event? the stored events on its item) and two per event it cancels (the event, and whether a
 /// stored event already cancels it).
-async fn read_merge_view(events: &rexie::Store, batch: &[Event]) -> Result<MergeView> {
-    let by_cancels = events.index("cancels").map_err(idb_error)?;
-    let by_item = events.index("item").map_err(idb_error)?;
+async fn read_merge_view(events: &IdbObjectStore, batch: &[Event]) -> Result<MergeView> {
+    let ids: Vec<&str> = batch.iter().map(|e| e.id.as_str()).collect();
     let targets: Vec<&str> = batch.iter().filter_map(|e| e.cancels.as_deref()).collect();
     let mut keys: Vec<&str> = batch.iter().filter_map(|e| e.item.as_deref()).collect();
     keys.sort_unstable();
     keys.dedup();
-    let id_ranges = batch.iter().map(|e| only(&e.id)).collect::<Result<Vec<_>>>()?;
-    let target_ranges = targets.iter().map(|t| only(t)).collect::<Result<Vec<_>>>()?;
-    let key_ranges = keys.iter().map(|k| only(k)).collect::<Result<Vec<_>>>()?;
-    let (stored, cancelled, target_rows, target_cancelled, on_items) = futures::try_join!(
-        try_join_all(batch.iter().map(|e| events.key_exists(JsValue::from_str(&e.id)))),
-        try_join_all(id_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
-        try_join_all(targets.iter().map(|t| events.get(JsValue::from_str(t)))),
-        try_join_all(target_ranges.into_iter().map(|r| by_cancels.count(Some(r)))),
-        try_join_all(key_ranges.into_iter().map(|r| by_item.get_all(Some(r), None))),
-    )
-    .map_err(idb_error)?;
+    let reads = raw::merge_reads(events, &ids, &targets, &keys).await?;
     let mut view = MergeView::default();
     for (i, e) in batch.iter().enumerate() {
-        if stored[i] {
+        if reads.stored[i] {
             view.stored.insert(e.id.clone());
         }
-        if cancelled[i] > 0 {
+        if reads.cancelled[i] {
             view.cancelled.insert(e.id.clone());
         }
     }
-    for (i, t) in targets.iter().enumerate() {
-        if target_cancelled[i] > 0 {
+    for ((t, row), cancelled) in targets.iter().zip(reads.targets).zip(reads.target_cancelled) {
+        if cancelled {
             view.cancelled.insert(t.to_string());
         }
-        if let Some(row) = target_rows[i].clone().filter(|v| !v.is_undefined()) {
-            view.targets.insert(t.to_string(), from_js(row)?);
+        if let Some(row) = row {
+            view.targets.insert(t.to_string(), row);
         }
     }
-    for (k, rows) in keys.iter().zip(on_items) {
-        let rows = rows.into_iter().map(from_js).collect::<Result<Vec<Event>>>()?;
+    for (k, rows) in keys.iter().zip(reads.on_items) {
         view.item_events.insert(k.to_string(), rows);
     }
     Ok(view)
 }
 
-/// The already-converted rows of the events the plan adds (each id once).
-fn rows_of_new_events<'a>(batch: &[Event], values: &'a [JsValue], plan: &MergePlan) -> Vec<&'a JsValue> {
+/// Adds the rows of the events the plan adds (each id once, the batch's first copy); answers the last request.
+fn add_new_events(events: &IdbObjectStore, batch: &[Event], rows: &Array, plan: &MergePlan) -> Result<Option<IdbRequest>> {
     let new_ids: std::collections::BTreeSet<&str> = plan.new_events.iter().map(|e| e.id.as_str()).collect();
     let mut first = std::collections::BTreeSet::new();
-    batch
-        .iter()
-        .zip(values)
-        .filter(|(e, _)| new_ids.contains(e.id.as_str()) && first.insert(e.id.as_str()))
-        .map(|(_, v)| v)
-        .collect()
+    let indices: Vec<u32> = (0..batch.len())
+        .filter(|&i| new_ids.contains(batch[i].id.as_str()) && first.insert(batch[i].id.as_str()))
+        .map(|i| i as u32)
+        .collect();
+    raw::add_rows(events, rows, &indices)
 }
 
-/// Adds event rows. `add_all` waits on its last request only (a failed request aborts the transaction,
-/// which `finish` reports): no callback per event.
-async fn add_events(events: &rexie::Store, rows: Vec<&JsValue>) -> Result<()> {
-    events.add_all(rows.into_iter().map(|v| (v.clone(), None))).await.map_err(idb_error)
+/// Puts or deletes item states (`None`: nothing stands on the item any more); answers the last request.
+fn write_items(items: &IdbObjectStore, writes: Vec<(String, Option<ItemState>)>) -> Result<Option<IdbRequest>> {
+    let (puts, deletes): (Vec<_>, Vec<_>) = writes.iter().partition(|(_, state)| state.is_some());
+    let states: Vec<&ItemState> = puts.iter().filter_map(|(_, s)| s.as_ref()).collect();
+    let put_keys: Vec<&str> = puts.iter().map(|(k, _)| k.as_str()).collect();
+    let delete_keys: Vec<&str> = deletes.iter().map(|(k, _)| k.as_str()).collect();
+    let last_put = raw::put_rows(items, &raw::rows_of(&states)?, &put_keys)?;
+    Ok(raw::delete_keys(items, &delete_keys)?.or(last_put))
 }
 
-/// Puts or deletes item states (`None`: nothing stands on the item any more).
-async fn write_items(items: &rexie::Store, writes: Vec<(String, Option<ItemState>)>) -> Result<()> {
-    let mut puts = Vec::new();
-    let mut deletes = Vec::new();
-    for (key, state) in writes {
-        match state {
-            Some(s) => puts.push((to_js(&s)?, JsValue::from_str(&key))),
-            None => deletes.push(JsValue::from_str(&key)),
-        }
+/// Issues the reads of the book rows that `deltas` change (answered by [`write_book`]).
+fn read_book<K: BookKey>(store: &IdbObjectStore, deltas: &BTreeMap<K, Totals>) -> Result<Vec<IdbRequest>> {
+    deltas.keys().map(|k| request("get", store.get(&JsValue::from_str(&k.key())))).collect()
+}
+
+/// Writes the book rows read by [`read_book`] with the deltas added; answers the last request.
+fn write_book<K: BookKey>(store: &IdbObjectStore, deltas: &BTreeMap<K, Totals>, reads: &[IdbRequest]) -> Result<Option<IdbRequest>> {
+    let rows = reads.iter().map(result).collect::<Result<Vec<_>>>()?;
+    let (puts, deletes) = book_writes(deltas, rows)?;
+    let mut last = None;
+    for row in &puts {
+        last = Some(request("put", store.put(row))?);
     }
-    futures::try_join!(
-        items.put_all(puts.into_iter().map(|(v, k)| (v, Some(k)))),
-        try_join_all(deletes.into_iter().map(|k| items.delete(k))),
-    )
-    .map_err(idb_error)?;
-    Ok(())
+    for key in &deletes {
+        last = Some(request("delete", store.delete(key))?);
+    }
+    Ok(last)
 }
 
 /// Commits a transaction whose work succeeded, aborts it otherwise (nothing of a failed step stays).

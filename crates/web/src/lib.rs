@@ -1,7 +1,8 @@
 //! # digitus-web: the browser glue
 //!
 //! A thin cdylib around the pure core (`digitus`), compiled for wasm32 only. It decides *how* (IndexedDB
-//! through rexie, JavaScript values through serde-wasm-bindgen); the core decides *what*.
+//! through rexie, its bulk paths through `raw` and `bulk.js`, JavaScript values through serde-wasm-bindgen);
+//! the core decides *what*.
 //!
 //! ```text
 //!  background.js ──handle_message(msg, sender)──▶ background ──▶ Core::handle_recording ──▶ idb::IdbStore
@@ -32,6 +33,7 @@ pub mod demo;
 pub mod page_api;
 pub mod error;
 pub mod idb;
+pub mod raw;
 pub mod transfer;
 
 pub use error::{Error, Result};

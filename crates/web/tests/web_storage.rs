@@ -227,6 +227,45 @@ async fn merges_retention_and_delete_match_the_reference_store() {
 }
 
 #[wasm_bindgen_test]
+async fn merges_see_stored_cancellations_however_many_the_cancels_index_holds() {
+    // A merge asks the `cancels` index about the batch's ids once over their range, and reads it three
+    // ways: nothing in range, a few rows read at once, or so many that it counts per id. Each way must
+    // find the stored undos that cancel the batch's likes, as the reference store does.
+    let name = fresh_name("cancels");
+    let idb = IdbStore::open(&name).await.unwrap();
+    let reference = MemoryStore::new();
+    let like = |id: String, i: u64| event(&id, Kind::Like, Effect::Add, "example.org", T0 + i as f64 * 1_000.0, &format!("item-{id}"));
+    let merge = |batch: Vec<Event>| {
+        let (idb, reference) = (&idb, &reference);
+        async move {
+            assert_eq!(idb.merge_events(&batch).await.unwrap(), reference.merge_events(&batch).await.unwrap());
+        }
+    };
+    // Nothing cancels yet: the index is empty over any range.
+    merge((0..5).map(|i| like(format!("early-{i}"), i)).collect()).await;
+    // 250 undos of likes not stored yet (another browser's unlikes arrived first).
+    let undos: Vec<Event> = (0..250u64)
+        .map(|i| {
+            let mut e = event(&format!("undo-{i:03}"), Kind::Like, Effect::Undo, "example.org", T0 + 500_000.0 + i as f64, &format!("item-t-{i:03}"));
+            e.cancels = Some(format!("t-{i:03}"));
+            e
+        })
+        .collect();
+    merge(undos).await;
+    // Two ids spanning all 250 undos: more than the few read at once, so one count per id.
+    merge(vec![like("t-000".into(), 1), like("t-249".into(), 2)]).await;
+    // Thirty ids with thirty undos in their range: read in one request.
+    merge((100..130u64).map(|i| like(format!("t-{i:03}"), i)).collect()).await;
+    // Ids past every undo, and a like with nothing against it.
+    merge(vec![like("u-1".into(), 3), like("t-500".into(), 4)]).await;
+    assert_same(&idb, &reference, "after merges against stored undos").await;
+    let counted: i64 = idb.site_totals().await.unwrap().iter().map(|t| t.totals.count).sum();
+    assert_eq!(counted, 5 + 2, "the 32 likes stored undos cancel count nothing (undos count nothing themselves)");
+    idb.close();
+    let _ = Rexie::delete(&name).await;
+}
+
+#[wasm_bindgen_test]
 async fn an_import_never_overwrites_a_stored_event() {
     // An imported event whose id is already stored (here with a forged site) is skipped, never written
     // over; the rest of its batch lands in the same transaction.
