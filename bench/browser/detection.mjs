@@ -61,7 +61,7 @@ async function loadTimes(browsers) {
  * times, and the buttons found pressed at the end check that every click landed. */
 async function clickCost({ context }) {
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 1400 }); // about eight posts in view
+  await page.setViewportSize({ width: 1280, height: 1400 }); // seven posts in view
   await page.goto(HEAVY, { timeout: 180_000 });
   await page.bringToFront();
   const cdp = await context.newCDPSession(page);
