@@ -6,8 +6,8 @@
 //! time, because the ledger reads an item's state and then writes it.
 
 use crate::idb::{IdbStore, DB_NAME};
-use crate::{error_reply, from_js, to_js, Result};
-use digitus::api::{BrowserSender, Core, RecordingRequest};
+use crate::{read_message, reply, to_js, Result};
+use digitus::api::{Core, RecordingRequest};
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -25,19 +25,11 @@ thread_local! {
 /// Handles one runtime message; resolves to the answer, or to `{error, code}` for anything refused.
 #[wasm_bindgen]
 pub async fn handle_message(message: JsValue, sender: JsValue) -> JsValue {
-    match handle(message, sender).await {
-        Ok(v) => v,
-        Err(e) => {
-            // Visible in the worker's console: a refused message is a bug in a caller, or a probe.
-            gloo::console::warn!(format!("Digitus refused a message: {e}"));
-            error_reply(&e)
-        }
-    }
+    reply(handle(message, sender).await)
 }
 
 async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
-    let (sender, frame) = from_js::<BrowserSender>(sender)?.authenticate()?;
-    let request: RecordingRequest = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
+    let (sender, frame, request) = read_message::<RecordingRequest>(message, sender)?;
 
     let cell = BACKGROUND.with(Rc::clone);
     let mut guard = cell.lock().await;

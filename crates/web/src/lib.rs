@@ -52,3 +52,27 @@ pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T> {
 pub fn error_reply(e: &Error) -> JsValue {
     to_js(&serde_json::json!({ "error": e.to_string(), "code": e.code() })).unwrap_or(JsValue::NULL)
 }
+
+/// What both modules' entry points do with a handled message: the answer, or `{error, code}` for anything
+/// refused, with a warning in the worker's console (a refused message is a bug in a caller, or a probe).
+#[inline(never)]
+pub fn reply(handled: Result<JsValue>) -> JsValue {
+    match handled {
+        Ok(answer) => answer,
+        Err(e) => {
+            gloo::console::warn!(format!("Digitus refused a message: {e}"));
+            error_reply(&e)
+        }
+    }
+}
+
+/// Reads a runtime message and its sender as both modules do: the sender authenticated first, then the
+/// message decoded as `R` (each module decodes only its own request types).
+pub fn read_message<R: serde::de::DeserializeOwned>(
+    message: JsValue,
+    sender: JsValue,
+) -> Result<(digitus::api::Sender, digitus::api::SenderFrame, R)> {
+    let (sender, frame) = from_js::<digitus::api::BrowserSender>(sender)?.authenticate()?;
+    let request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
+    Ok((sender, frame, request))
+}

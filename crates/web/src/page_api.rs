@@ -4,8 +4,8 @@
 //! none of it. Same IndexedDB, same checks (sender, audience) as the recording module.
 
 use crate::idb::{IdbStore, DB_NAME};
-use crate::{error_reply, from_js, to_js, Result};
-use digitus::api::{BrowserSender, Core, Request};
+use crate::{read_message, reply, to_js, Result};
+use digitus::api::{Core, Request};
 use futures::lock::Mutex;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,18 +23,11 @@ thread_local! {
 /// (including a message of the recording module's types: the background routes those there).
 #[wasm_bindgen]
 pub async fn handle_page_message(message: JsValue, sender: JsValue) -> JsValue {
-    match handle(message, sender).await {
-        Ok(v) => v,
-        Err(e) => {
-            gloo::console::warn!(format!("Digitus refused a message: {e}"));
-            error_reply(&e)
-        }
-    }
+    reply(handle(message, sender).await)
 }
 
 async fn handle(message: JsValue, sender: JsValue) -> Result<JsValue> {
-    let (sender, _frame) = from_js::<BrowserSender>(sender)?.authenticate()?;
-    let request: Request = from_js(message).map_err(|e| digitus::Error::BadInput(format!("message: {e}")))?;
+    let (sender, _frame, request) = read_message::<Request>(message, sender)?;
     let cell = PAGES.with(Rc::clone);
     let mut guard = cell.lock().await;
     if guard.is_none() {
