@@ -1,5 +1,5 @@
 // Service-worker cold start in Chromium: how long after the worker was stopped does the first message get
-// its answer, and how long from a trusted click on a stopped worker until the like is recorded.
+// its answer (a recording message, and a page's read), and how long from a trusted click on a stopped worker until the like is recorded.
 // Usage: node bench/browser/coldstart.mjs [runs]   (after scripts/build.sh)
 import { launchChromium } from "../../tests/e2e/lib/chromium.mjs";
 import { startServer } from "../../tests/e2e/lib/server.mjs";
@@ -15,17 +15,21 @@ const stop = async () => {
   await cdp.send("ServiceWorker.stopAllWorkers");
   await new Promise((r) => setTimeout(r, 300));
 };
-const roundTrip = () => ext.evaluate(async () => {
+// `status` is answered by the recording module alone; `summary` (a page's read) also starts the pages module.
+const roundTrip = (type = "summary") => ext.evaluate(async (type) => {
   const t = performance.now();
-  await chrome.runtime.sendMessage({ type: "summary" });
+  await chrome.runtime.sendMessage({ type });
   return performance.now() - t;
-});
+}, type);
 
+const coldRecording = [];
 const cold = [];
 const warm = [];
 const clickToRecord = [];
 const page = await browser.context.newPage();
 for (let i = 0; i < runs; i++) {
+  await stop();
+  coldRecording.push(await roundTrip("status"));
   await stop();
   cold.push(await roundTrip());
   warm.push(await roundTrip());
@@ -44,7 +48,8 @@ for (let i = 0; i < runs; i++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 console.log(`runs: ${runs}`);
-console.log(`first message after worker stop (cold start + wasm init + IndexedDB open): ${fmt(cold)}`);
+console.log(`first recording-module message (status) after worker stop (cold start + wasm init + IndexedDB open): ${fmt(coldRecording)}`);
+console.log(`first page read (summary) after worker stop (the same, plus the pages module where there is one): ${fmt(cold)}`);
 console.log(`next message (warm): ${fmt(warm)}`);
 console.log(`trusted click on a stopped worker → like recorded (includes the sensor's settle wait ≤ 1.2 s): ${fmt(clickToRecord)}`);
 await browser.close();
