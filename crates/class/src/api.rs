@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use digitus::model::Kind;
+use digitus::research::package::csv_cell;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -124,6 +125,20 @@ fn check_teacher(class: &Class, headers: &HeaderMap, query: &TeacherQuery) -> Re
     }
 }
 
+/// The class of a teacher's request (closing, exporting): the code in the path, then the teacher's token
+/// from the `Authorization` header or the `teacher` query parameter.
+fn teacher_class(
+    app: &App,
+    path: std::result::Result<Path<String>, PathRejection>,
+    query: std::result::Result<Query<TeacherQuery>, QueryRejection>,
+    headers: &HeaderMap,
+) -> Result<Arc<Class>> {
+    let class = app.registry.get(&code_of(path)?)?;
+    let Query(query) = query.map_err(|e| Error::BadInput(e.body_text()))?;
+    check_teacher(&class, headers, &query)?;
+    Ok(class)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Empty {}
@@ -161,9 +176,7 @@ async fn close_class(
     query: std::result::Result<Query<TeacherQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let class = app.registry.get(&code_of(path)?)?;
-    let Query(query) = query.map_err(|e| Error::BadInput(e.body_text()))?;
-    check_teacher(&class, &headers, &query)?;
+    let class = teacher_class(&app, path, query, &headers)?;
     app.registry.close(&class);
     Ok(no_store(StatusCode::OK, Json(serde_json::json!({ "closed": class.code }))))
 }
@@ -278,8 +291,11 @@ async fn live(State(app): State<App>, path: std::result::Result<Path<String>, Pa
 
 /// Escapes one CSV field (RFC 4180), and defuses spreadsheet formulas in text that came from pages.
 fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+    if text.starts_with(['=', '+', '-', '@']) {
+        csv_cell(&format!("'{text}"))
+    } else {
+        csv_cell(text)
+    }
 }
 
 async fn export_csv(
@@ -288,9 +304,7 @@ async fn export_csv(
     query: std::result::Result<Query<TeacherQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let class = app.registry.get(&code_of(path)?)?;
-    let Query(query) = query.map_err(|e| Error::BadInput(e.body_text()))?;
-    check_teacher(&class, &headers, &query)?;
+    let class = teacher_class(&app, path, query, &headers)?;
     let t = class.totals().with_valuations();
     let mut csv = String::from("measure,value\n");
     csv.push_str(&format!("students,{}\n", t.students));
