@@ -50,10 +50,11 @@
   function describe(el, chain = null) {
     const attrs = {};
     let n = 0;
+    let looked = 0; // attributes looked at, kept or skipped: the loop stops at MAX_ATTRS × 4 whatever the element carries
     // Names, then values by name: iterating `el.attributes` would create (and keep on the element) one Attr
     // node per attribute on every click.
     for (const raw of el.getAttributeNames?.() ?? []) {
-      if (n >= MAX_ATTRS) break;
+      if (n >= MAX_ATTRS || ++looked > MAX_ATTRS * 4) break;
       const name = raw.toLowerCase();
       if (SKIP.test(name)) continue;
       if (name === "value" && !(el.tagName === "INPUT" && VALUE_INPUTS.has((el.type || "").toLowerCase()))) continue;
