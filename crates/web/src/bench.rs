@@ -138,3 +138,29 @@ pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValu
     IdbStore::open(&db).await.map_err(js_error)?.close();
     Ok(now_ms() - t0)
 }
+
+/// The per-message cost of the codec (`bench/browser/codec.mjs`): reading a recording message and its
+/// sender, and writing an answer, `rounds` times, as the modules do it (JSON text, serde_json) ...
+#[wasm_bindgen]
+pub fn bench_codec_json(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
+    let answer: serde_json::Value = crate::from_js(answer).map_err(js_error)?;
+    for _ in 0..rounds {
+        crate::from_js::<digitus::api::RecordingRequest>(message.clone()).map_err(js_error)?;
+        crate::from_js::<digitus::api::BrowserSender>(sender.clone()).map_err(js_error)?;
+        to_js(&answer).map_err(js_error)?;
+    }
+    Ok(())
+}
+
+/// ... and as they did before, through serde-wasm-bindgen (a second serde backend in the module).
+#[wasm_bindgen]
+pub fn bench_codec_swb(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
+    use serde::Serialize;
+    let answer: serde_json::Value = crate::from_js(answer).map_err(js_error)?;
+    for _ in 0..rounds {
+        serde_wasm_bindgen::from_value::<digitus::api::RecordingRequest>(message.clone()).map_err(js_error)?;
+        serde_wasm_bindgen::from_value::<digitus::api::BrowserSender>(sender.clone()).map_err(js_error)?;
+        answer.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_error)?;
+    }
+    Ok(())
+}
