@@ -18,7 +18,7 @@
 //! far above what a person does, never a quota people can reach.
 
 use crate::model::Event;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 // ---- stored events ----
 
@@ -132,7 +132,9 @@ pub const RATE_LONG_WINDOW_MS: f64 = 60_000.0;
 /// act, gets the verdict its first report got and uses no more of the allowance.
 #[derive(Debug, Default)]
 pub struct RateLimit {
-    tabs: BTreeMap<Option<i64>, VecDeque<Seen>>,
+    /// Each tab that acted in the last long window, with its recent acts. A handful of tabs at most: a list
+    /// found through, not one more `BTreeMap` type in the recording module.
+    tabs: Vec<(Option<i64>, VecDeque<Seen>)>,
 }
 
 #[derive(Debug)]
@@ -145,7 +147,14 @@ struct Seen {
 impl RateLimit {
     /// Whether act `id` at `time` (ms, the page's clock) in `tab` may count.
     pub fn admit(&mut self, tab: Option<i64>, id: &str, time: f64) -> bool {
-        let seen = self.tabs.entry(tab).or_default();
+        let at = match self.tabs.iter().position(|(t, _)| *t == tab) {
+            Some(at) => at,
+            None => {
+                self.tabs.push((tab, VecDeque::new()));
+                self.tabs.len() - 1
+            }
+        };
+        let seen = &mut self.tabs[at].1;
         if let Some(s) = seen.iter().find(|s| s.id == id) {
             return s.admitted;
         }
@@ -158,7 +167,7 @@ impl RateLimit {
         let admitted = within(RATE_SHORT_WINDOW_MS) < RATE_SHORT_MAX && within(RATE_LONG_WINDOW_MS) < RATE_LONG_MAX;
         seen.push_back(Seen { id: id.to_owned(), time, admitted });
         // Closed tabs' queues are dropped once idle for a long window (bounded memory on a long session).
-        self.tabs.retain(|_, q| q.back().is_some_and(|s| newest - s.time <= RATE_LONG_WINDOW_MS));
+        self.tabs.retain(|(_, q)| q.back().is_some_and(|s| newest - s.time <= RATE_LONG_WINDOW_MS));
         admitted
     }
 }
