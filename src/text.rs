@@ -4,10 +4,38 @@
 /// Splits text into lower-case word tokens. Apostrophes stay inside words ("j'aime", "don't").
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    push_tokens(text, &mut out);
+    out
+}
+
+/// [`tokens`], appended to `out` (one allocation per token, none for the list when it has room).
+pub fn push_tokens(text: &str, out: &mut Vec<String>) {
+    // A finished word loses its trailing apostrophes in place ("students'" → "students").
+    fn finish(word: &mut String, out: &mut Vec<String>) {
+        let kept = word.trim_end_matches('\'').len();
+        word.truncate(kept);
+        out.push(std::mem::take(word));
+    }
     let mut word = String::new();
     let mut prev_lower = false;
     for c in text.chars() {
         let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
+        if c.is_ascii() {
+            // ASCII (most labels, every class name): the same tests as below, without Unicode tables.
+            if c.is_ascii_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
+                if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                prev_lower = c.is_ascii_lowercase();
+                word.push(c.to_ascii_lowercase());
+            } else {
+                prev_lower = false;
+                if !word.is_empty() {
+                    finish(&mut word, out);
+                }
+            }
+            continue;
+        }
         if is_emoji_modifier(c) {
             continue;
         }
@@ -15,12 +43,12 @@ pub fn tokens(text: &str) -> Vec<String> {
             // An emoji is a word of its own ("👍12" → "👍", "12"): reactions are labelled by them.
             prev_lower = false;
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+                finish(&mut word, out);
             }
             out.push(c.to_string());
             continue;
         }
-        if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
+        if c.is_alphanumeric() {
             // camelCase boundary: "likeBtn" → "like", "btn"
             if c.is_uppercase() && prev_lower && !word.is_empty() {
                 out.push(std::mem::take(&mut word));
@@ -30,14 +58,13 @@ pub fn tokens(text: &str) -> Vec<String> {
         } else {
             prev_lower = false;
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+                finish(&mut word, out);
             }
         }
     }
     if !word.is_empty() {
-        out.push(word.trim_end_matches('\'').to_string());
+        finish(&mut word, out);
     }
-    out
 }
 
 /// Pictographs people react with: emoji, hearts, stars, thumbs (Unicode blocks, not the full emoji list).
