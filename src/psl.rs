@@ -104,17 +104,18 @@ impl Rules {
     fn suffix_labels(&self, host: &str) -> (usize, bool) {
         // The host written right to left after a `!`, growing one label at a time: "!uk", "!uk.co",
         // "!uk.co.amazon", …: `keyed[1..=end]` is a rule's key, `keyed[..=end]` its exception's.
-        let mut keyed: Vec<u8> = Vec::with_capacity(host.len() + 1);
+        let mut keyed: Vec<u8> = Vec::with_capacity(host.len() + 3);
         keyed.push(b'!');
-        let mut wildcard: Vec<u8> = Vec::with_capacity(host.len() + 2);
         let mut matched = 0;
         for (i, label) in host.rsplit('.').enumerate() {
             let labels = i + 1;
+            let mut wildcard = false;
             if i > 0 {
-                // The wildcard rule of the labels so far: "uk.co" → "uk.co.*".
-                wildcard.clear();
-                wildcard.extend_from_slice(&keyed[1..]);
-                wildcard.extend_from_slice(b".*");
+                // The wildcard rule of the labels so far ("uk.co" → "uk.co.*"), asked in the same buffer.
+                let end = keyed.len();
+                keyed.extend_from_slice(b".*");
+                wildcard = self.contains(&keyed[1..]);
+                keyed.truncate(end);
                 keyed.push(b'.');
             }
             keyed.extend_from_slice(label.as_bytes());
@@ -122,7 +123,7 @@ impl Rules {
                 // An exception: the suffix is the exception rule minus its leftmost label, and it prevails.
                 return (labels - 1, true);
             }
-            if (i > 0 && self.contains(&wildcard)) || self.contains(&keyed[1..]) {
+            if wildcard || self.contains(&keyed[1..]) {
                 matched = labels;
             }
         }
