@@ -239,7 +239,13 @@ impl Classifier {
 
     /// The generic judgement. With `changed_only`, only labour whose effect the page's change showed.
     fn generic_judgement(&self, obs: &Observation, site: &str, changed_only: bool) -> Judgement {
-        let rule = |name: &str| ["generic.", name, &self.generic_at].concat();
+        let rule = |name: &str| {
+            let mut label = String::with_capacity(8 + name.len() + self.generic_at.len());
+            label.push_str("generic.");
+            label.push_str(name);
+            label.push_str(&self.generic_at);
+            label
+        };
         let one = |kind: Kind, name: &str, amount: u32| Labour {
             kind,
             effect: Effect::Add,
@@ -386,7 +392,11 @@ pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_sho
 
 /// `format!("{:016x}", hash)` without the formatting machinery (a key is made on every click).
 fn hex16(hash: u64) -> String {
-    (0..16).rev().map(|nibble| char::from_digit(((hash >> (nibble * 4)) & 0xf) as u32, 16).unwrap_or('0')).collect()
+    let mut key = String::with_capacity(16);
+    for nibble in (0..16).rev() {
+        key.push(char::from(b"0123456789abcdef"[(hash >> (nibble * 4)) as usize & 0xf]));
+    }
+    key
 }
 
 /// FNV-1a, 64 bits: stable across builds and platforms, which `std`'s hasher does not promise.

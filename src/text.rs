@@ -20,22 +20,6 @@ pub fn push_tokens(text: &str, out: &mut Vec<String>) {
     let mut prev_lower = false;
     for c in text.chars() {
         let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
-        if c.is_ascii() {
-            // ASCII (most labels, every class name): the same tests as below, without Unicode tables.
-            if c.is_ascii_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
-                if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                prev_lower = c.is_ascii_lowercase();
-                word.push(c.to_ascii_lowercase());
-            } else {
-                prev_lower = false;
-                if !word.is_empty() {
-                    finish(&mut word, out);
-                }
-            }
-            continue;
-        }
         if is_emoji_modifier(c) {
             continue;
         }
@@ -48,7 +32,7 @@ pub fn push_tokens(text: &str, out: &mut Vec<String>) {
             out.push(c.to_string());
             continue;
         }
-        if c.is_alphanumeric() {
+        if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
             // camelCase boundary: "likeBtn" → "like", "btn"
             if c.is_uppercase() && prev_lower && !word.is_empty() {
                 out.push(std::mem::take(&mut word));
