@@ -825,9 +825,64 @@ fn wrong_half(request: &Request) -> Error {
 /// The settings as stored (defaults before the first save).
 async fn stored_settings<S: Store>(store: &S) -> Result<Settings> {
     Ok(match store.setting("settings").await? {
-        Some(json) => serde_json::from_str(&json).map_err(|e| Error::Storage(format!("settings: {e}")))?,
+        Some(json) => Settings::from_stored(&json)?,
         None => Settings::default(),
     })
+}
+
+impl Settings {
+    /// Reads the stored settings record (the JSON the options page saves) field by field over a
+    /// `serde_json::Value`, not through the derive: the recorder reads settings at every start, and the
+    /// derive's decoder, with the valuation's internally tagged `WageChoice`, weighed ≈ 17 KB in the
+    /// background module. Same result as the derive for every record (missing fields take their default,
+    /// unknown fields are ignored, a field of the wrong type is refused; a JSON list, which no version wrote,
+    /// is refused where the derive would read it by position): `tests/core.rs` compares the two.
+    pub fn from_stored(json: &str) -> Result<Settings> {
+        use crate::valuation::{Method, WageChoice};
+        use serde_json::Value;
+        let bad = |field: &str| Error::Storage(format!("settings: {field} has the wrong type"));
+        let value: Value = serde_json::from_str(json).map_err(|e| Error::Storage(format!("settings: {e}")))?;
+        let Value::Object(fields) = value else { return Err(bad("the record")) };
+        let text = |field: &str, v: &Value| v.as_str().map(str::to_string).ok_or_else(|| bad(field));
+        let optional_text = |field: &str, v: &Value| if v.is_null() { Ok(None) } else { text(field, v).map(Some) };
+        let flag = |field: &str, v: &Value| v.as_bool().ok_or_else(|| bad(field));
+        let mut settings = Settings::default();
+        for (field, v) in &fields {
+            match field.as_str() {
+                "paused_sites" => {
+                    let list = v.as_array().ok_or_else(|| bad(field))?;
+                    settings.paused_sites = list.iter().map(|site| text(field, site)).collect::<Result<_>>()?;
+                }
+                "record_private" => settings.record_private = flag(field, v)?,
+                "local_rules" => settings.local_rules = text(field, v)?,
+                "country" => settings.country = optional_text(field, v)?,
+                "currency" => settings.currency = optional_text(field, v)?,
+                "wage" => {
+                    settings.wage = match v.get("basis").and_then(Value::as_str) {
+                        Some("minimum") if v.is_object() => WageChoice::Minimum,
+                        Some("microwork") if v.is_object() => WageChoice::Microwork,
+                        Some("own") => WageChoice::Own {
+                            amount: v.get("amount").and_then(Value::as_f64).ok_or_else(|| bad(field))?,
+                            currency: v.get("currency").map(|c| text(field, c)).ok_or_else(|| bad(field))??,
+                        },
+                        _ => return Err(bad(field)),
+                    }
+                }
+                "preferred_method" => {
+                    settings.preferred_method = match v.as_str() {
+                        Some("market") => Method::Market,
+                        Some("wage") => Method::Wage,
+                        Some("revenue") => Method::Revenue,
+                        _ => return Err(bad(field)),
+                    }
+                }
+                "labour_share" => settings.labour_share = if v.is_null() { None } else { Some(v.as_f64().ok_or_else(|| bad(field))?) },
+                "hide_badge" => settings.hide_badge = flag(field, v)?,
+                _ => {}
+            }
+        }
+        Ok(settings)
+    }
 }
 
 /// How many events a period holds (`{type: "count"}`, the toolbar badge): the same number as the

@@ -48,6 +48,133 @@ pub fn load<T: DataFile>(name: &str, json: &str) -> Result<T> {
     Ok(file)
 }
 
+/// Baked data: build.rs writes the bundled data files (site rules, the generic lexicon, CAPTCHA providers) as
+/// static values of these mirror types (`&'static str` for `String`, slices for lists and maps), so the
+/// shipped module holds them as plain data and makes the owned values with one small conversion per type
+/// (in the module that owns the type), instead of carrying the JSON text and a `serde_json` parser
+/// instantiation per data type. The JSON files stay the source of truth: `tests/data.rs` loads and checks
+/// them, and `baked_values_are_the_json_values` below compares each converted value with its file.
+pub(crate) mod baked {
+    use crate::model::{Action, Kind};
+    use crate::rules::{AmountSource, RuleEffect, ValueSource};
+    use std::collections::BTreeMap;
+
+    pub type Strs = &'static [&'static str];
+    /// A JSON object of string lists (`{"en": ["like"], "fr": ["j'aime"]}`), in the file's order.
+    pub type Lists = &'static [(&'static str, Strs)];
+
+    pub struct RuleFile {
+        pub schema: Option<&'static str>,
+        pub format: u32,
+        pub sites: Strs,
+        pub rules: &'static [Rule],
+    }
+
+    pub struct Rule {
+        pub id: &'static str,
+        pub version: u32,
+        pub kind: Kind,
+        pub target: &'static str,
+        pub effect: RuleEffect,
+        pub on: Option<&'static str>,
+        pub item: Option<&'static str>,
+        pub item_id_attr: Option<&'static str>,
+        pub words: Strs,
+        pub value: Option<ValueSource>,
+        pub amount: Option<AmountSource>,
+        pub actions: &'static [Action],
+        pub needs_text: bool,
+        pub fixture: Option<&'static str>,
+        pub note: Option<&'static str>,
+    }
+
+    pub struct Generic {
+        pub schema: Option<&'static str>,
+        pub format: u32,
+        pub note: Option<&'static str>,
+        pub version: u32,
+        pub controls: &'static str,
+        pub never: &'static str,
+        pub on_classes: Strs,
+        pub counter_nouns: Lists,
+        pub people_nouns: Lists,
+        pub out_of: Lists,
+        pub rating_groups: Lists,
+        pub tag_pickers: Lists,
+        pub exclude: Lists,
+        pub kinds: &'static [GenericKind],
+    }
+
+    pub struct GenericKind {
+        pub kind: Kind,
+        pub effect: Option<&'static str>,
+        pub phrases: Lists,
+        pub needs_context: Strs,
+        pub context_phrases: Strs,
+    }
+
+    pub struct Captcha {
+        pub schema: Option<&'static str>,
+        pub format: u32,
+        pub version: u32,
+        pub comment: Option<&'static str>,
+        pub providers: &'static [Provider],
+    }
+
+    pub struct Provider {
+        pub id: &'static str,
+        pub frames: &'static [Frame],
+        pub fields: Strs,
+        pub any_click_interacts: bool,
+        pub watch: Option<Watch>,
+        pub tile_selected: Option<AttrTest>,
+        pub tile_dynamic: Option<AttrTest>,
+        pub checked: Option<AttrTest>,
+        pub object_after: Strs,
+        pub comment: Option<&'static str>,
+    }
+
+    pub struct Frame {
+        pub hosts: Strs,
+        pub paths: Strs,
+    }
+
+    pub struct Watch {
+        pub checkbox: Option<&'static str>,
+        pub challenge: Option<&'static str>,
+        pub instructions: Option<&'static str>,
+        pub object: Option<&'static str>,
+        pub grid: Option<&'static str>,
+        pub tile: Option<&'static str>,
+        pub verify: Option<&'static str>,
+        pub audio_button: Option<&'static str>,
+        pub audio_challenge: Option<&'static str>,
+        pub errors: &'static [(&'static str, &'static str)],
+    }
+
+    pub struct AttrTest {
+        pub class: Option<&'static str>,
+        pub attr: Option<&'static str>,
+        pub value: Option<&'static str>,
+    }
+
+    pub fn opt(text: Option<&str>) -> Option<String> {
+        text.map(str::to_string)
+    }
+
+    pub fn strings(texts: Strs) -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    }
+
+    pub fn lists(entries: Lists) -> BTreeMap<String, Vec<String>> {
+        entries.iter().map(|(key, texts)| (key.to_string(), strings(texts))).collect()
+    }
+
+    pub fn pairs(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries.iter().map(|(key, text)| (key.to_string(), text.to_string())).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +208,22 @@ mod tests {
         assert!(why(r#"{"format": 2, "items": []}"#).contains("s.json: items is empty"));
         assert!(why("{").contains("s.json"));
         assert_eq!(load::<Sample>("s.json", "[]").unwrap_err().code(), "bad_data");
+    }
+
+    #[test]
+    fn baked_values_are_the_json_values() {
+        let baked = crate::rules::baked_files();
+        let json = crate::rules::bundled_files();
+        assert_eq!(baked.len(), json.len());
+        assert!(baked.len() >= 17, "every site rule file is baked");
+        for ((baked_name, baked_file), (name, text)) in baked.into_iter().zip(json) {
+            assert_eq!(baked_name, *name);
+            let loaded: crate::rules::RuleFile = load(name, text).unwrap();
+            assert_eq!(baked_file, loaded, "{name}");
+        }
+        let generic: crate::generic::GenericFile = load("generic.json", include_str!("../data/rules/generic.json")).unwrap();
+        assert_eq!(crate::generic::Generic::baked_file(), generic);
+        let captcha: crate::captcha::RulesFile = load("captcha.json", crate::captcha::RULES_JSON).unwrap();
+        assert_eq!(crate::captcha::Rules::baked_file(), captcha);
     }
 }

@@ -27,8 +27,8 @@ use std::collections::BTreeMap;
 /// How deep above the clicked node the control may be (an svg path inside an icon inside a button).
 const CONTROL_DEPTH: usize = 6;
 
-#[derive(Deserialize)]
-struct KindSpec {
+#[derive(Debug, PartialEq, Deserialize)]
+pub(crate) struct KindSpec {
     kind: Kind,
     #[serde(default)]
     effect: Option<String>,
@@ -39,9 +39,9 @@ struct KindSpec {
     context_phrases: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GenericFile {
+pub(crate) struct GenericFile {
     #[serde(rename = "$schema", default)]
     #[allow(dead_code)]
     schema: Option<String>,
@@ -120,11 +120,48 @@ fn phrases(lists: &BTreeMap<String, Vec<String>>) -> Vec<Phrase> {
 
 impl Generic {
     pub fn bundled() -> Generic {
-        Generic::parse(include_str!("../data/rules/generic.json")).expect("data/rules/generic.json is checked by tests")
+        Generic::compile(Generic::baked_file()).expect("data/rules/generic.json is checked by tests")
+    }
+
+    /// `data/rules/generic.json` as build.rs baked it into static data (`data::baked`), converted (a test in
+    /// `src/data.rs` compares it with the file loaded from JSON), so the module carries no JSON for it.
+    pub(crate) fn baked_file() -> GenericFile {
+        use crate::data::baked::{self, lists, opt, strings};
+        static FILE: baked::Generic = include!(concat!(env!("OUT_DIR"), "/generic_baked.rs"));
+        let f = &FILE;
+        GenericFile {
+            schema: opt(f.schema),
+            format: f.format,
+            note: opt(f.note),
+            version: f.version,
+            controls: f.controls.to_string(),
+            never: f.never.to_string(),
+            on_classes: strings(f.on_classes),
+            counter_nouns: lists(f.counter_nouns),
+            people_nouns: lists(f.people_nouns),
+            out_of: lists(f.out_of),
+            rating_groups: lists(f.rating_groups),
+            tag_pickers: lists(f.tag_pickers),
+            exclude: lists(f.exclude),
+            kinds: f
+                .kinds
+                .iter()
+                .map(|k| KindSpec {
+                    kind: k.kind,
+                    effect: opt(k.effect),
+                    phrases: lists(k.phrases),
+                    needs_context: strings(k.needs_context),
+                    context_phrases: strings(k.context_phrases),
+                })
+                .collect(),
+        }
     }
 
     pub fn parse(json: &str) -> Result<Generic> {
-        let file: GenericFile = crate::data::load("data/rules/generic.json", json)?;
+        Generic::compile(crate::data::load("data/rules/generic.json", json)?)
+    }
+
+    fn compile(file: GenericFile) -> Result<Generic> {
         let kinds = file
             .kinds
             .iter()

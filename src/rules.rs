@@ -165,7 +165,11 @@ impl crate::data::DataFile for RuleFile {
 
 /// Parses and compiles one rule file.
 pub fn load_file(name: &str, json: &str, bundled: bool) -> Result<Vec<Rule>> {
-    let file: RuleFile = crate::data::load(name, json)?;
+    compile_file(name, crate::data::load(name, json)?, bundled)
+}
+
+/// Compiles one rule file's rules (selectors parsed, sites lower-cased).
+fn compile_file(name: &str, file: RuleFile, bundled: bool) -> Result<Vec<Rule>> {
     let sites: Vec<String> = file.sites.iter().map(|s| s.trim().to_ascii_lowercase()).collect();
     file.rules
         .into_iter()
@@ -182,11 +186,43 @@ pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"))
 }
 
+/// The bundled rule files as build.rs baked them into static data (`data::baked`), converted: the values
+/// `load_file` parses from the same JSON (a test in `src/data.rs` compares them), without a JSON text and
+/// parser for bundled rule files in the module.
+pub(crate) fn baked_files() -> Vec<(&'static str, RuleFile)> {
+    use crate::data::baked::{self, opt, strings};
+    static FILES: &[(&str, baked::RuleFile)] = include!(concat!(env!("OUT_DIR"), "/bundled_rules_baked.rs"));
+    let rule = |r: &baked::Rule| RuleSpec {
+        id: r.id.to_string(),
+        version: r.version,
+        kind: r.kind,
+        target: r.target.to_string(),
+        effect: r.effect,
+        on: opt(r.on),
+        item: opt(r.item),
+        item_id_attr: opt(r.item_id_attr),
+        words: strings(r.words),
+        value: r.value,
+        amount: r.amount,
+        actions: r.actions.to_vec(),
+        needs_text: r.needs_text,
+        fixture: opt(r.fixture),
+        note: opt(r.note),
+    };
+    FILES
+        .iter()
+        .map(|(name, f)| {
+            let file = RuleFile { schema: opt(f.schema), format: f.format, sites: strings(f.sites), rules: f.rules.iter().map(rule).collect() };
+            (*name, file)
+        })
+        .collect()
+}
+
 /// All bundled rules, compiled. Panics only if a bundled file is invalid, which the test suite rules out.
 pub fn bundled_rules() -> Vec<Rule> {
     let mut rules = Vec::new();
-    for (name, json) in bundled_files() {
-        rules.extend(load_file(name, json, true).unwrap_or_else(|e| panic!("bundled rules are checked by tests: {e}")));
+    for (name, file) in baked_files() {
+        rules.extend(compile_file(name, file, true).unwrap_or_else(|e| panic!("bundled rules are checked by tests: {e}")));
     }
     rules
 }

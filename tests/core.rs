@@ -530,3 +530,58 @@ fn forgetting_a_site_or_everything_drops_its_held_acts_too() {
     block_on(w.core.settle_due(&w.store, T0 + 60_000.0)).unwrap();
     assert_eq!(block_on(w.store.count_events()).unwrap(), 0, "nothing held comes back after a deletion");
 }
+
+/// The recorder reads stored settings without the derive (`Settings::from_stored`): for every record the
+/// options page writes now or wrote before (older records lack the valuation fields), and for damaged ones,
+/// it must answer as the derive does.
+#[test]
+fn stored_settings_read_field_by_field_as_the_derive_reads_them() {
+    let mut full = Settings::default();
+    full.paused_sites = ["example.com".to_string(), "news.ycombinator.com".to_string()].into();
+    full.record_private = true;
+    full.local_rules = r#"{"format": 1, "sites": ["a.com"], "rules": []}"#.into();
+    full.country = Some("DE".into());
+    full.currency = Some("USD".into());
+    full.wage = digitus::valuation::WageChoice::Own { amount: 14.5, currency: "EUR".into() };
+    full.preferred_method = digitus::valuation::Method::Revenue;
+    full.labour_share = Some(0.25);
+    full.hide_badge = true;
+    let mut records = vec![serde_json::to_string(&Settings::default()).unwrap(), serde_json::to_string(&full).unwrap()];
+    for wage in [json!({"basis": "minimum"}), json!({"basis": "microwork"}), json!({"basis": "own", "amount": 12, "currency": "GBP"})] {
+        records.push(json!({"wage": wage}).to_string());
+    }
+    records.extend(
+        [
+            "{}",
+            r#"{"paused_sites": ["a.com"], "record_private": false, "local_rules": ""}"#,
+            r#"{"paused_sites": [], "hide_badge": true, "later_field": {"x": 1}}"#,
+            r#"{"country": null, "currency": null, "labour_share": null, "preferred_method": "market"}"#,
+            r#"{"labour_share": 1}"#,
+            // Damaged records: both refuse them.
+            r#"{"record_private": null}"#,
+            r#"{"paused_sites": "a.com"}"#,
+            r#"{"paused_sites": [1]}"#,
+            r#"{"wage": {"basis": "hourly"}}"#,
+            r#"{"wage": {"basis": "own", "amount": 12}}"#,
+            r#"{"wage": "minimum"}"#,
+            r#"{"preferred_method": "best"}"#,
+            r#"{"labour_share": "half"}"#,
+            r#"{"country": 33}"#,
+            "{",
+        ]
+        .map(str::to_string),
+    );
+    for record in &records {
+        let derived = serde_json::from_str::<Settings>(record);
+        let read = Settings::from_stored(record);
+        match (derived, read) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{record}"),
+            (Err(_), Err(e)) => assert_eq!(e.code(), "storage", "{record}"),
+            (a, b) => panic!("{record}: derive {a:?}, field by field {b:?}"),
+        }
+    }
+    assert_eq!(Settings::from_stored(&records[1]).unwrap(), full);
+    // The one difference: the derive also reads a struct from a JSON list by position; no version of
+    // Digitus ever stored one, and the field-by-field reader refuses it.
+    assert_eq!(Settings::from_stored("[]").unwrap_err().code(), "storage");
+}

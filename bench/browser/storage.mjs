@@ -44,7 +44,7 @@ await page.goto(`${browser.origin}/bench.html`);
 await page.waitForFunction(() => document.getElementById("state").textContent === "ready");
 const call = (fn, ...args) => page.evaluate(([fn, args]) => window.bench[fn](...args), [fn, args]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const s = (ms) => (ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const rows = [];
 const log = (...a) => console.error("[bench]", ...a);
 

@@ -45,41 +45,60 @@
     return Array.prototype.indexOf.call(parent.children, el);
   }
 
-  function describe(el) {
+  /** Describes one element. `chain` (a chain described upwards) carries what the element below found: text
+   * too long for it is too long for its parent, whose text contains it, so the parent's is not read. */
+  function describe(el, chain = null) {
     const attrs = {};
     let n = 0;
-    for (const a of el.attributes ?? []) {
-      if (n >= MAX_ATTRS) break;
-      const name = a.name.toLowerCase();
+    let looked = 0; // attributes looked at, kept or skipped: the loop stops at MAX_ATTRS × 4 whatever the element carries
+    // Names, then values by name: iterating `el.attributes` would create (and keep on the element) one Attr
+    // node per attribute on every click.
+    for (const raw of el.getAttributeNames?.() ?? []) {
+      if (n >= MAX_ATTRS || ++looked > MAX_ATTRS * 4) break;
+      const name = raw.toLowerCase();
       if (SKIP.test(name)) continue;
       if (name === "value" && !(el.tagName === "INPUT" && VALUE_INPUTS.has((el.type || "").toLowerCase()))) continue;
-      attrs[name] = a.value.slice(0, ATTR_MAX);
+      attrs[name] = el.getAttribute(raw).slice(0, ATTR_MAX);
       n++;
     }
     const d = { tag: el.tagName.toLowerCase(), attrs, nth: nthOf(el) };
+    if (chain && chain.below?.parentElement !== el) chain.textTooLong = false; // a shadow or slot boundary
     // Visible text of small controls only ("Like", "J'aime"): never paragraphs.
-    if (el.childElementCount <= 4 && !(el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "INPUT")) {
+    if (!chain?.textTooLong && el.childElementCount <= 4 && !(el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "INPUT")) {
       const t = shortText(el);
-      if (t) d.text = t;
+      if (t === TOO_LONG) {
+        if (chain) chain.textTooLong = true;
+      } else if (t) d.text = t;
     }
+    if (chain) chain.below = el;
     return d;
   }
 
-  /** The element's text if it is short; reads at most ~2×TEXT_MAX characters in at most TEXT_NODES_MAX
-   * text nodes, so a click inside a huge container does not copy or walk the whole page. */
+  /** Describes elements listed from the acted-on one upwards. */
+  function describeChain(els) {
+    const chain = { below: null, textTooLong: false };
+    return els.map((el) => describe(el, chain));
+  }
+
+  const TOO_LONG = 0; // shortText's answer when an element's text passes the bounds (null: it has none)
+
+  /** The element's text if it is short, else TOO_LONG (or null when it has none); reads at most ~2×TEXT_MAX
+   * characters in at most TEXT_NODES_MAX text nodes, so a click inside a huge container does not copy or
+   * walk the whole page. */
   function shortText(el) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     let t = "";
     let nodes = 0;
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (++nodes > TEXT_NODES_MAX) return null;
+      if (++nodes > TEXT_NODES_MAX) return TOO_LONG;
       const parent = n.parentElement?.tagName;
       if (parent === "SCRIPT" || parent === "STYLE") continue;
       t += n.data.replace(/\s+/g, " ");
-      if (t.length > TEXT_MAX * 2) return null;
+      if (t.length > TEXT_MAX * 2) return TOO_LONG;
     }
     t = t.trim().replace(/\s+/g, " ");
-    return t && t.length <= TEXT_MAX ? t : null;
+    if (!t) return null;
+    return t.length <= TEXT_MAX ? t : TOO_LONG;
   }
 
   /** Elements from the event's target upwards, across open shadow roots (at most MAX_PATH). */
@@ -191,7 +210,7 @@
       let after;
       if (!els[0].isConnected) {
         const again = relocate(els);
-        after = again ? again.map(describe) : null;
+        after = again ? describeChain(again) : null;
       } else if (early && !changed.size && !subtree) {
         after = null;
       } else {
@@ -223,7 +242,7 @@
 
   function report(els, action, extra, control = -1) {
     finishAll(); // acts still waiting go first, in the order they happened
-    const observation = { id: newId(), action, ...stamp(), url: location.href, path: els.map(describe), after: null, ...extra };
+    const observation = { id: newId(), action, ...stamp(), url: location.href, path: describeChain(els), after: null, ...extra };
     if (control < 0) {
       deliver({ type: "sense", observation });
       return;

@@ -101,9 +101,9 @@ impl Provider {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RulesFile {
+pub(crate) struct RulesFile {
     #[serde(rename = "$schema", default)]
     #[allow(dead_code)]
     schema: Option<String>,
@@ -146,10 +146,46 @@ impl Rules {
         Ok(Rules { version: file.version, providers: file.providers })
     }
 
-    /// The bundled rules (checked by tests, so parsing cannot fail in a release).
+    /// The bundled rules: `data/captcha.json` as build.rs baked it into Rust values (checked by tests, and
+    /// compared with the file loaded from JSON in `src/data.rs`), so the module carries no JSON parser for it.
     pub fn bundled() -> &'static Rules {
         static RULES: OnceLock<Rules> = OnceLock::new();
-        RULES.get_or_init(|| Rules::parse(RULES_JSON).expect("data/captcha.json is checked by tests"))
+        RULES.get_or_init(|| {
+            let file = Rules::baked_file();
+            Rules { version: file.version, providers: file.providers }
+        })
+    }
+
+    /// `data/captcha.json` as build.rs baked it into static data (`data::baked`), converted.
+    pub(crate) fn baked_file() -> RulesFile {
+        use crate::data::baked::{self, opt, pairs, strings};
+        static FILE: baked::Captcha = include!(concat!(env!("OUT_DIR"), "/captcha_baked.rs"));
+        let attr_test = |t: &baked::AttrTest| AttrTest { class: opt(t.class), attr: opt(t.attr), value: opt(t.value) };
+        let provider = |p: &baked::Provider| Provider {
+            id: p.id.to_string(),
+            frames: p.frames.iter().map(|f| FrameSpec { hosts: strings(f.hosts), paths: strings(f.paths) }).collect(),
+            fields: strings(p.fields),
+            any_click_interacts: p.any_click_interacts,
+            watch: p.watch.as_ref().map(|w| Watch {
+                checkbox: opt(w.checkbox),
+                challenge: opt(w.challenge),
+                instructions: opt(w.instructions),
+                object: opt(w.object),
+                grid: opt(w.grid),
+                tile: opt(w.tile),
+                verify: opt(w.verify),
+                audio_button: opt(w.audio_button),
+                audio_challenge: opt(w.audio_challenge),
+                errors: pairs(w.errors),
+            }),
+            tile_selected: p.tile_selected.as_ref().map(attr_test),
+            tile_dynamic: p.tile_dynamic.as_ref().map(attr_test),
+            checked: p.checked.as_ref().map(attr_test),
+            object_after: strings(p.object_after),
+            comment: opt(p.comment),
+        };
+        let f = &FILE;
+        RulesFile { schema: opt(f.schema), format: f.format, version: f.version, comment: opt(f.comment), providers: f.providers.iter().map(provider).collect() }
     }
 
     pub fn provider(&self, id: &str) -> Option<&Provider> {
