@@ -12,8 +12,8 @@
 //! ```
 //!
 //! About 37 KB gzipped in the module, against ≈ 450 KB for the `psl` crate's generated matcher. The list is
-//! unpacked once, on first use, into one string, an index of line ends and a hash table of the rules (≈ 270 KB
-//! of memory, under a millisecond); a lookup is then a few hash probes (a binary search took 14 string
+//! unpacked once, on first use, into one string, an index of line ends and a hash table of the rules (≈ 330 KB
+//! of memory); a lookup is then a few hash probes (a binary search took 14 string
 //! comparisons per question, three questions per label of the host). The answers are the `psl` crate's (a native test
 //! compares both on the list's own test cases and every host of the fixtures), following the list's
 //! algorithm: the longest matching rule wins, an exception rule beats every other rule, and a host no rule
