@@ -62,6 +62,12 @@ fn bench(c: &mut Criterion) {
     group.bench_function("generic refusal (counter)", |b| b.iter(|| classifier.classify(black_box(&counter))));
     group.finish();
 
+    // The site of an address (host, Public Suffix List), which every judgement starts with.
+    let mut group = c.benchmark_group("site of an address");
+    group.bench_function("www.youtube.com", |b| b.iter(|| digitus::site::site_of(black_box("https://www.youtube.com/watch?v=x"))));
+    group.bench_function("blog.example.org", |b| b.iter(|| digitus::site::site_of(black_box("https://blog.example.org/post/7"))));
+    group.finish();
+
     // Every phrase of data/rules/generic.json's kinds, looked up in a label's words both ways.
     let file: serde_json::Value = serde_json::from_str(include_str!("../data/rules/generic.json")).unwrap();
     let phrases: Vec<(usize, Phrase)> = file["kinds"]

@@ -14,7 +14,7 @@
 //! variant, likes on comments) gets the generic judgement. The stage (a choice, or the commitment of a
 //! form or dialog) lets `flow` count an act that spans a menu, a dialog and a submit once.
 
-use crate::element::{self, in_dialog_or_form, Role, Words};
+use crate::element::{self, dialog_or_form_from, Role, Words};
 use crate::generic::{Evidence, Generic};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
@@ -26,10 +26,14 @@ const TARGET_DEPTH: usize = 8;
 
 pub struct Classifier {
     rules: Vec<Rule>,
+    /// Each rule's label as events record it (`youtube.like@3`), made once rather than per click.
+    labels: Vec<String>,
     /// Indices into `rules` by each site a rule names, so a click looks up its site (and the domains above
     /// it) instead of testing every rule (`Rule::applies_to` gives the same answer, rule by rule).
     by_site: BTreeMap<String, Vec<usize>>,
     generic: Generic,
+    /// `@version` of the generic judgement, the tail of its labels (`generic.like@3`).
+    generic_at: String,
 }
 
 fn index_by_site(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
@@ -86,7 +90,9 @@ enum RuleVerdict {
 
 impl Classifier {
     pub fn new(rules: Vec<Rule>) -> Classifier {
-        Classifier { by_site: index_by_site(&rules), rules, generic: Generic::bundled() }
+        let generic = Generic::bundled();
+        let generic_at = format!("@{}", generic.version);
+        Classifier { by_site: index_by_site(&rules), labels: rules.iter().map(Rule::label).collect(), rules, generic, generic_at }
     }
 
     /// Adds a user's local rules; they are tried before the bundled ones so a user can correct a rule.
@@ -94,6 +100,7 @@ impl Classifier {
         let mut rules = local;
         rules.append(&mut self.rules);
         self.by_site = index_by_site(&rules);
+        self.labels = rules.iter().map(Rule::label).collect();
         self.rules = rules;
         self
     }
@@ -102,14 +109,14 @@ impl Classifier {
         &self.rules
     }
 
-    /// The rules that apply to `site`, in order: those naming the site itself or a domain it is under
-    /// (`youtube.com` for `m.youtube.com`), as `Rule::applies_to` decides.
-    fn rules_for(&self, site: &str) -> Vec<&Rule> {
+    /// The rules that apply to `site` (indices into `rules`), in order: those naming the site itself or a
+    /// domain it is under (`youtube.com` for `m.youtube.com`), as `Rule::applies_to` decides.
+    fn rules_for(&self, site: &str) -> Vec<usize> {
         let tails = std::iter::once(site).chain(site.match_indices('.').map(|(at, _)| &site[at + 1..]));
         let mut indices: Vec<usize> = tails.filter_map(|tail| self.by_site.get(tail)).flatten().copied().collect();
         indices.sort_unstable();
         indices.dedup();
-        indices.into_iter().map(|i| &self.rules[i]).collect()
+        indices
     }
 
     /// The site an observation belongs to: the registrable domain of the frame it happened in. A frame
@@ -133,14 +140,21 @@ impl Classifier {
     /// Judges an observation: the generic judgement, refined by the first matching rule of its site.
     pub fn judge(&self, obs: &Observation) -> Judgement {
         let site = Self::site(obs);
-        for rule in self.rules_for(&site).into_iter().filter(|r| r.spec.actions.contains(&obs.action)) {
+        for at in self.rules_for(&site) {
+            let rule = &self.rules[at];
+            if !rule.spec.actions.contains(&obs.action) {
+                continue;
+            }
             let Some(index) = (0..obs.path.len().min(TARGET_DEPTH)).find(|&i| {
-                rule.target.matches(&obs.path[i..]) && (rule.words.is_empty() || Words::of(&obs.path[..=i], true).says(&rule.words))
+                rule.target.matches(&obs.path[i..]) && (rule.words.is_empty() || Words::strong_of(&obs.path[..=i], true).says(&rule.words))
             }) else {
                 continue;
             };
-            return match self.rule_verdict(rule, index, obs, &site) {
-                RuleVerdict::Claim(labours) => Judgement { labours, stage: stage_of(obs, index), scope: scope_of(obs, index), reason: "" },
+            return match self.rule_verdict(rule, &self.labels[at], index, obs, &site) {
+                RuleVerdict::Claim(labours) => {
+                    let (stage, scope) = stage_and_scope(obs, index);
+                    Judgement { labours, stage, scope, reason: "" }
+                }
                 RuleVerdict::Veto(reason) => Judgement::none(reason),
                 RuleVerdict::Unchanged => {
                     let generic = self.generic_judgement(obs, &site, true);
@@ -152,7 +166,7 @@ impl Classifier {
     }
 
     /// The labour a matching rule finds: none, one, or a post and the hashtags it carries.
-    fn rule_verdict(&self, rule: &Rule, index: usize, obs: &Observation, site: &str) -> RuleVerdict {
+    fn rule_verdict(&self, rule: &Rule, label: &str, index: usize, obs: &Observation, site: &str) -> RuleVerdict {
         let spec = &rule.spec;
         let effect = match spec.effect {
             RuleEffect::Ignore => return RuleVerdict::Veto("claimed by a site rule as not labour"),
@@ -200,7 +214,7 @@ impl Classifier {
         let labour = Labour {
             kind: spec.kind,
             effect,
-            rule: rule.label(),
+            rule: label.to_string(),
             item,
             amount,
             value,
@@ -225,7 +239,13 @@ impl Classifier {
 
     /// The generic judgement. With `changed_only`, only labour whose effect the page's change showed.
     fn generic_judgement(&self, obs: &Observation, site: &str, changed_only: bool) -> Judgement {
-        let rule = |name: &str| format!("generic.{name}@{}", self.generic.version);
+        let rule = |name: &str| {
+            let mut label = String::with_capacity(8 + name.len() + self.generic_at.len());
+            label.push_str("generic.");
+            label.push_str(name);
+            label.push_str(&self.generic_at);
+            label
+        };
         let one = |kind: Kind, name: &str, amount: u32| Labour {
             kind,
             effect: Effect::Add,
@@ -248,7 +268,8 @@ impl Classifier {
                 if text.hashtags > 0 {
                     labours.push(one(Kind::Tag, "hashtag", text.hashtags));
                 }
-                Judgement { labours, stage: Stage::Commit, scope: scope_of(obs, 0), reason: "" }
+                let (stage, scope) = stage_and_scope(obs, 0);
+                Judgement { labours, stage, scope, reason: "" }
             }
             Action::TagKey => {
                 let Some(field) = obs.path.first() else { return Judgement::none("no field") };
@@ -279,34 +300,38 @@ impl Classifier {
                     chars: None,
                     replaceable: m.kind == Kind::Rating,
                 };
-                Judgement { labours: vec![labour], stage: stage_of(obs, m.control), scope: scope_of(obs, m.control), reason: "" }
+                let (stage, scope) = stage_and_scope(obs, m.control);
+                Judgement { labours: vec![labour], stage, scope, reason: "" }
             }
         }
     }
 }
 
-/// A submit, or a button that closes a form or dialog, commits; anything else is a choice.
-fn stage_of(obs: &Observation, control: usize) -> Stage {
-    if obs.action == Action::Submit {
-        return Stage::Commit;
-    }
-    match Role::of(&obs.path[control]) {
-        Role::Submit => Stage::Commit,
-        Role::Button if in_dialog_or_form(&obs.path, control) => Stage::Commit,
-        _ => Stage::Choice,
-    }
+/// The stage (a submit, or a button that closes a form or dialog, commits; anything else is a choice) and
+/// the scope (the nearest form or dialog around the control), from one walk up the chain.
+fn stage_and_scope(obs: &Observation, control: usize) -> (Stage, Option<String>) {
+    let around = dialog_or_form_from(&obs.path, control);
+    let stage = if obs.action == Action::Submit {
+        Stage::Commit
+    } else {
+        match Role::of(&obs.path[control]) {
+            Role::Submit => Stage::Commit,
+            Role::Button if around.is_some() => Stage::Commit,
+            _ => Stage::Choice,
+        }
+    };
+    (stage, around.map(|index| scope_key(obs, index)))
 }
 
-/// The nearest form or dialog around the control, as a content-free key.
-fn scope_of(obs: &Observation, control: usize) -> Option<String> {
-    let index = (control..obs.path.len()).find(|&j| in_dialog_or_form(&obs.path[j..=j], 0))?;
+/// The form or dialog at `index` in the chain, as a content-free key.
+fn scope_key(obs: &Observation, index: usize) -> String {
     let mut h = Fnv::new();
     h.write(obs.url.split('#').next().unwrap_or("").as_bytes());
     for el in &obs.path[index..] {
         h.write(el.tag.as_bytes());
         h.write(&el.nth.to_le_bytes());
     }
-    Some(format!("{:016x}", h.0))
+    hex16(h.0)
 }
 
 /// Words that mark a text field as a tag editor, in the supported languages.
@@ -344,7 +369,7 @@ fn named_item_key(site: &str, kind: Kind, number: &str) -> String {
     h.write(site.as_bytes());
     h.write(kind.as_str().as_bytes());
     h.write(number.as_bytes());
-    format!("{:016x}", h.0)
+    hex16(h.0)
 }
 
 /// A content-free key for the thing acted on: a hash of the site, the page address without fragment,
@@ -362,7 +387,16 @@ pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_sho
         h.write(el.tag.as_bytes());
         h.write(&el.nth.to_le_bytes());
     }
-    format!("{:016x}", h.0)
+    hex16(h.0)
+}
+
+/// `format!("{:016x}", hash)` without the formatting machinery (a key is made on every click).
+fn hex16(hash: u64) -> String {
+    let mut key = String::with_capacity(16);
+    for nibble in (0..16).rev() {
+        key.push(char::from(b"0123456789abcdef"[(hash >> (nibble * 4)) as usize & 0xf]));
+    }
+    key
 }
 
 /// FNV-1a, 64 bits: stable across builds and platforms, which `std`'s hasher does not promise.
@@ -398,9 +432,16 @@ mod site_index_tests {
         sites.extend(["example.org", "com", "", ".", "co.uk.", "localhost"].map(String::from));
         for site in &sites {
             let scanned: Vec<*const Rule> = classifier.rules.iter().filter(|r| r.applies_to(site)).map(|r| r as *const Rule).collect();
-            let indexed: Vec<*const Rule> = classifier.rules_for(site).into_iter().map(|r| r as *const Rule).collect();
+            let indexed: Vec<*const Rule> = classifier.rules_for(site).into_iter().map(|i| &classifier.rules[i] as *const Rule).collect();
             assert_eq!(indexed, scanned, "rules for {site:?}");
         }
         assert!(!classifier.rules_for("m.youtube.com").is_empty(), "the index is not empty");
+    }
+
+    #[test]
+    fn keys_are_sixteen_lower_case_hex_digits_as_formatted() {
+        for hash in [0, 1, 0xf, 0xabc, 0x0123_4567_89ab_cdef, u64::MAX, 0xcbf2_9ce4_8422_2325] {
+            assert_eq!(hex16(hash), format!("{hash:016x}"));
+        }
     }
 }

@@ -14,10 +14,11 @@
 //! Nothing here decides whether something is labour; it only reads.
 
 use crate::model::Element;
-use crate::text::{first_number, tokens, Phrase};
+use crate::text::{first_number, push_tokens, Phrase};
 
-/// Separates the token runs of two attributes, so a phrase never runs across them.
-pub const SEPARATOR: &str = "\u{0}";
+/// Separates the token runs of two attributes, so a phrase never runs across them. Tokens are never
+/// empty, so the empty word (which costs no allocation) cannot be mistaken for one.
+pub const SEPARATOR: &str = "";
 
 /// What a control says: the words people read (strong) and the words of identifiers (weak).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,27 +33,40 @@ impl Words {
     pub fn of(elements: &[Element], with_text: bool) -> Words {
         let mut w = Words::default();
         for el in elements {
-            w.add(el, with_text);
+            w.add_strong(el, with_text);
+            w.add_weak(el);
         }
         w
     }
 
-    fn add(&mut self, el: &Element, with_text: bool) {
+    /// Only the words people read (all that `says` and the undo check look at): `weak` stays empty.
+    pub fn strong_of(elements: &[Element], with_text: bool) -> Words {
+        let mut w = Words::default();
+        for el in elements {
+            w.add_strong(el, with_text);
+        }
+        w
+    }
+
+    fn add_strong(&mut self, el: &Element, with_text: bool) {
         for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"] {
             if let Some(v) = el.attr(attr) {
-                self.strong.extend(tokens(v));
-                self.strong.push(SEPARATOR.into());
+                push_tokens(v, &mut self.strong);
+                self.strong.push(String::new());
             }
         }
         if let Some(t) = el.text.as_ref().filter(|_| with_text) {
-            self.strong.extend(tokens(t));
-            self.strong.push(SEPARATOR.into());
+            push_tokens(t, &mut self.strong);
+            self.strong.push(String::new());
         }
+    }
+
+    fn add_weak(&mut self, el: &Element) {
         // Identifiers: weak words. `aria-labelledby` names the label's id ("rating-label"), not its text.
         for attr in ["id", "name", "class", "data-action", "data-test", "data-qa", "aria-labelledby"] {
             if let Some(v) = el.attr(attr) {
-                self.weak.extend(tokens(v));
-                self.weak.push(SEPARATOR.into());
+                push_tokens(v, &mut self.weak);
+                self.weak.push(String::new());
             }
         }
     }
@@ -208,9 +222,21 @@ pub fn group_of(path: &[Element], from: usize, depth: usize) -> Option<usize> {
     })
 }
 
-/// Whether the chain from `from` upwards passes through a dialog or form: where commitments are made.
-pub fn in_dialog_or_form(path: &[Element], from: usize) -> bool {
-    path[from..].iter().any(|e| e.tag == "form" || e.tag == "dialog" || matches!(e.attr("role"), Some("dialog" | "alertdialog")) || e.attr("aria-modal") == Some("true"))
+/// Index of the nearest dialog or form from `from` upwards: where commitments are made.
+pub fn dialog_or_form_from(path: &[Element], from: usize) -> Option<usize> {
+    (from..path.len()).find(|&j| is_dialog_or_form(&path[j]))
+}
+
+fn is_dialog_or_form(e: &Element) -> bool {
+    // One pass over the attributes for both questions (`role=dialog`, `aria-modal=true`): this runs on every
+    // ancestor of every judged control.
+    e.tag == "form"
+        || e.tag == "dialog"
+        || e.attrs.iter().any(|(name, value)| match name.as_str() {
+            "role" => value == "dialog" || value == "alertdialog",
+            "aria-modal" => value == "true",
+            _ => false,
+        })
 }
 
 #[cfg(test)]

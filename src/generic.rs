@@ -323,7 +323,7 @@ impl Generic {
         let before = self.state(el);
         let after_el = after.and_then(|a| a.first());
         let after_state = after_el.map(|e| self.state(e));
-        let says_undo = |e: &Element| self.undo_phrases.occurs_in(&Words::of(std::slice::from_ref(e), true).strong);
+        let says_undo = |e: &Element| self.undo_phrases.occurs_in(&Words::strong_of(std::slice::from_ref(e), true).strong);
         if phrase_effect == Effect::Undo {
             // "Unlike" clicked: undone (whether or not the label swapped back).
             return Some((Effect::Undo, if after_el.is_some_and(|a| !says_undo(a)) { Evidence::Changed } else { Evidence::Meaning }));
@@ -345,6 +345,6 @@ impl Generic {
 
     /// Whether the words of a control say the undo of a like ("Unlike", "Remove like").
     pub fn says_undo(&self, el: &[Element]) -> bool {
-        self.undo_phrases.occurs_in(&Words::of(el, true).strong)
+        self.undo_phrases.occurs_in(&Words::strong_of(el, true).strong)
     }
 }

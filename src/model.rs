@@ -85,7 +85,9 @@ pub struct Element {
 
 impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.get(name).map(String::as_str)
+        // An element carries a handful of attributes: a scan that compares lengths first is cheaper than
+        // the map's ordered search (a full string comparison per key), and the judgement asks often.
+        self.attrs.iter().find(|(key, _)| key.as_str() == name).map(|(_, value)| value.as_str())
     }
 
     pub fn id(&self) -> Option<&str> {

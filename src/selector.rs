@@ -33,6 +33,9 @@ struct Compound {
     classes: Vec<String>,
     attrs: Vec<AttrTest>,
     nots: Vec<Compound>,
+    /// The attributes an element needs for this compound to match it, as bits of `Selector::names` (set
+    /// for the `X` of `S X` alternatives only): a quick way to skip it on an element that lacks one.
+    needs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,18 +51,51 @@ struct Complex {
     ancestors: Vec<(Combinator, Compound)>,
 }
 
+impl Complex {
+    /// `X` when the selector is `S X` (an `S` anywhere inside an `X`).
+    fn inside(&self) -> Option<&Compound> {
+        match self.ancestors.as_slice() {
+            [(Combinator::Descendant, x)] => Some(x),
+            _ => None,
+        }
+    }
+}
+
 /// A parsed selector list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selector {
     source: String,
     alternatives: Vec<Complex>,
+    /// The attribute names the `X` of `S X` alternatives test (at most 64: the bits of `Compound::needs`).
+    names: Vec<String>,
 }
 
 impl Selector {
     pub fn parse(source: &str) -> Result<Selector> {
         let mut parser = Parser { chars: source.chars().collect(), pos: 0, source };
-        let alternatives = parser.list()?;
-        Ok(Selector { source: source.to_string(), alternatives })
+        let mut alternatives = parser.list()?;
+        let mut names: Vec<String> = Vec::new();
+        for complex in &mut alternatives {
+            if let [(Combinator::Descendant, x)] = complex.ancestors.as_mut_slice() {
+                let wanted = x.attrs.iter().map(|a| a.name.as_str()).chain((!x.ids.is_empty()).then_some("id")).chain((!x.classes.is_empty()).then_some("class"));
+                for name in wanted {
+                    let bit = names.iter().position(|n| n == name).unwrap_or_else(|| {
+                        names.push(name.to_string());
+                        names.len() - 1
+                    });
+                    if bit < 64 {
+                        x.needs |= 1 << bit;
+                    }
+                }
+            }
+        }
+        names.truncate(64);
+        Ok(Selector { source: source.to_string(), alternatives, names })
+    }
+
+    /// The bits of `names` that `el` has.
+    fn names_of(&self, el: &Element) -> u64 {
+        el.attrs.keys().filter_map(|key| self.names.iter().position(|n| n == key)).fold(0, |bits, bit| bits | 1 << bit)
     }
 
     pub fn source(&self) -> &str {
@@ -80,12 +116,33 @@ impl Selector {
     /// `(0..=last).any(|i| self.matches(&chain[i..]))`). An alternative whose first combinator is a
     /// descendant one (`X *`) is tested from the lowest start only: what is above a lower start includes
     /// what is above a higher one.
+    ///
+    /// The `S X` alternatives (`[role=search] *`, `[class*=cookie i] *`: most of the generic `never` list)
+    /// share one walk up the chain, reading each ancestor's attribute names once and testing only the `X`
+    /// whose attributes it has.
     pub fn matches_from_any(&self, chain: &[Element], last: usize) -> bool {
         let starts = 0..=last.min(chain.len().saturating_sub(1));
         if chain.is_empty() {
             return false;
         }
-        self.alternatives.iter().any(|c| match c.ancestors.first() {
+        let lowest: Vec<usize> = self
+            .alternatives
+            .iter()
+            .map(|c| if c.inside().is_some() { starts.clone().find(|&i| c.subject.matches(&chain[i])).unwrap_or(usize::MAX) } else { usize::MAX })
+            .collect();
+        if let Some(&from) = lowest.iter().min().filter(|&&from| from != usize::MAX) {
+            for (j, el) in chain.iter().enumerate().skip(from + 1) {
+                let has = self.names_of(el);
+                for (c, &start) in self.alternatives.iter().zip(&lowest) {
+                    if let Some(x) = c.inside().filter(|_| start < j) {
+                        if x.needs & !has == 0 && x.matches(el) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        self.alternatives.iter().filter(|c| c.inside().is_none()).any(|c| match c.ancestors.first() {
             Some((Combinator::Descendant, _)) => starts
                 .clone()
                 .find(|&i| c.subject.matches(&chain[i]))
@@ -128,30 +185,34 @@ impl AttrTest {
             AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => v,
         };
         if !self.ignore_case {
-            return self.op.test(raw, wanted, |a, b| a == b);
+            return self.op.test(raw, wanted, |b| b);
         }
         // ` i` tests: the wanted value was lower-cased when parsed. An ASCII value (nearly all of them)
         // lower-cases byte by byte, so it is compared in place; any other is lower-cased first.
         if raw.is_ascii() {
-            self.op.test(raw, wanted, |a, b| a.eq_ignore_ascii_case(b))
+            self.op.test(raw, wanted, |b| b.to_ascii_lowercase())
         } else {
-            self.op.test(&raw.to_lowercase(), wanted, |a, b| a == b)
+            self.op.test(&raw.to_lowercase(), wanted, |b| b)
         }
     }
 }
 
 impl AttrOp {
-    /// The test on `value` against `wanted`, with `same` comparing two equally long byte strings.
-    fn test(&self, value: &str, wanted: &str, same: impl Fn(&[u8], &[u8]) -> bool) -> bool {
+    /// The test on `value` against `wanted`, comparing bytes as `fold` maps them.
+    fn test(&self, value: &str, wanted: &str, fold: impl Fn(u8) -> u8 + Copy) -> bool {
         let (value, v) = (value.as_bytes(), wanted.as_bytes());
+        let same = |a: &[u8], b: &[u8]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fold(*x) == fold(*y));
         let starts = || value.len() >= v.len() && same(&value[..v.len()], v);
         match self {
             AttrOp::Exists => true,
-            AttrOp::Equals(_) => value.len() == v.len() && same(value, v),
-            AttrOp::Word(_) => value.split(u8::is_ascii_whitespace).any(|w| !w.is_empty() && w.len() == v.len() && same(w, v)),
+            AttrOp::Equals(_) => same(value, v),
+            AttrOp::Word(_) => value.split(u8::is_ascii_whitespace).any(|w| !w.is_empty() && same(w, v)),
             AttrOp::Prefix(_) => !v.is_empty() && starts(),
             AttrOp::Suffix(_) => !v.is_empty() && value.len() >= v.len() && same(&value[value.len() - v.len()..], v),
-            AttrOp::Contains(_) => !v.is_empty() && value.windows(v.len()).any(|w| same(w, v)),
+            // Only where the first byte agrees is the rest compared.
+            AttrOp::Contains(_) => {
+                !v.is_empty() && value.windows(v.len()).any(|w| fold(w[0]) == fold(v[0]) && same(w, v))
+            }
             AttrOp::DashPrefix(_) => starts() && (value.len() == v.len() || value[v.len()] == b'-'),
         }
     }

@@ -4,6 +4,18 @@
 /// Splits text into lower-case word tokens. Apostrophes stay inside words ("j'aime", "don't").
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    push_tokens(text, &mut out);
+    out
+}
+
+/// [`tokens`], appended to `out` (one allocation per token, none for the list when it has room).
+pub fn push_tokens(text: &str, out: &mut Vec<String>) {
+    // A finished word loses its trailing apostrophes in place ("students'" → "students").
+    fn finish(word: &mut String, out: &mut Vec<String>) {
+        let kept = word.trim_end_matches('\'').len();
+        word.truncate(kept);
+        out.push(std::mem::take(word));
+    }
     let mut word = String::new();
     let mut prev_lower = false;
     for c in text.chars() {
@@ -15,7 +27,7 @@ pub fn tokens(text: &str) -> Vec<String> {
             // An emoji is a word of its own ("👍12" → "👍", "12"): reactions are labelled by them.
             prev_lower = false;
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+                finish(&mut word, out);
             }
             out.push(c.to_string());
             continue;
@@ -30,14 +42,13 @@ pub fn tokens(text: &str) -> Vec<String> {
         } else {
             prev_lower = false;
             if !word.is_empty() {
-                out.push(std::mem::take(&mut word).trim_end_matches('\'').to_string());
+                finish(&mut word, out);
             }
         }
     }
     if !word.is_empty() {
-        out.push(word.trim_end_matches('\'').to_string());
+        finish(&mut word, out);
     }
-    out
 }
 
 /// Pictographs people react with: emoji, hearts, stars, thumbs (Unicode blocks, not the full emoji list).
