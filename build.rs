@@ -16,7 +16,8 @@ fn main() {
     compile_public_suffix_list(root, Path::new(&out_dir));
 }
 
-fn bundle_rule_files(root: &Path, out_dir: &Path) {
+/// The site rule files (`data/rules/sites/*.json`), in name order.
+fn site_rule_files(root: &Path) -> Vec<std::path::PathBuf> {
     let dir = root.join("data/rules/sites");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
@@ -25,8 +26,12 @@ fn bundle_rule_files(root: &Path, out_dir: &Path) {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    files
+}
+
+fn bundle_rule_files(root: &Path, out_dir: &Path) {
     let mut out = String::from("&[\n");
-    for path in &files {
+    for path in &site_rule_files(root) {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy();
         out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
@@ -165,15 +170,8 @@ mod bake {
             println!("cargo:rerun-if-changed={}", path.display());
             serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{rel}: {e}"))
         };
-        let dir = root.join("data/rules/sites");
-        let mut files: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
         let mut out = String::from("&[\n");
-        for path in &files {
+        for path in &super::site_rule_files(root) {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             let file = read(&format!("data/rules/sites/{name}"));
             out.push_str(&format!("({name:?}, {}),\n", rule_file(&file)));
