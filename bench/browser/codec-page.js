@@ -1,6 +1,6 @@
 // Codec benchmark page (run by bench/browser/codec.mjs inside the built extension): the bench module reads
-// the same click message and sender and writes the same answer through JSON text + serde_json (what the
-// shipped modules do) and through serde-wasm-bindgen (what they did before).
+// the same click message and sender and writes the same answer through serde-wasm-bindgen (what the shipped
+// modules do) and through JSON text + serde_json (the alternative measured in bench/README.md).
 import init, { bench_codec_json, bench_codec_swb } from "./pkg/digitus.js";
 
 await init({ module_or_path: new URL("./pkg/digitus_bg.wasm", import.meta.url) });

@@ -140,9 +140,9 @@ pub async fn bench_fill(db: String, n: f64, start_ms: f64) -> Result<f64, JsValu
 }
 
 /// The per-message cost of the codec (`bench/browser/codec.mjs`): reading a recording message and its
-/// sender, and writing an answer, `rounds` times, as the modules do it (JSON text, serde_json) ...
+/// sender, and writing an answer, `rounds` times, as the modules do it (serde-wasm-bindgen) ...
 #[wasm_bindgen]
-pub fn bench_codec_json(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
+pub fn bench_codec_swb(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
     let answer: serde_json::Value = crate::from_js(answer).map_err(js_error)?;
     for _ in 0..rounds {
         crate::from_js::<digitus::api::RecordingRequest>(message.clone()).map_err(js_error)?;
@@ -152,15 +152,16 @@ pub fn bench_codec_json(message: JsValue, sender: JsValue, answer: JsValue, roun
     Ok(())
 }
 
-/// ... and as they did before, through serde-wasm-bindgen (a second serde backend in the module).
+/// ... and as JSON text (`JSON.stringify`, serde_json, `JSON.parse`): measured, not shipped (bench/README.md,
+/// "Module size").
 #[wasm_bindgen]
-pub fn bench_codec_swb(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
-    use serde::Serialize;
+pub fn bench_codec_json(message: JsValue, sender: JsValue, answer: JsValue, rounds: u32) -> Result<(), JsValue> {
+    let text_of = |value: &JsValue| -> Result<String, JsValue> { js_sys::JSON::stringify(value)?.as_string().ok_or_else(|| js_error("not JSON")) };
     let answer: serde_json::Value = crate::from_js(answer).map_err(js_error)?;
     for _ in 0..rounds {
-        serde_wasm_bindgen::from_value::<digitus::api::RecordingRequest>(message.clone()).map_err(js_error)?;
-        serde_wasm_bindgen::from_value::<digitus::api::BrowserSender>(sender.clone()).map_err(js_error)?;
-        answer.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_error)?;
+        serde_json::from_str::<digitus::api::RecordingRequest>(&text_of(&message)?).map_err(js_error)?;
+        serde_json::from_str::<digitus::api::BrowserSender>(&text_of(&sender)?).map_err(js_error)?;
+        js_sys::JSON::parse(&serde_json::to_string(&answer).map_err(js_error)?)?;
     }
     Ok(())
 }

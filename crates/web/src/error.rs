@@ -7,13 +7,10 @@ pub enum Error {
     Core(#[from] digitus::Error),
     /// A JavaScript value did not have the shape a message or file needs.
     #[error("bad input: {0}")]
-    FromJs(serde_json::Error),
+    FromJs(serde_wasm_bindgen::Error),
     /// An answer could not be turned into a JavaScript value (a bug).
     #[error("internal error: {0}")]
-    ToJs(serde_json::Error),
-    /// A value JSON cannot hold (a cycle, a BigInt), or JSON text JavaScript would not parse (a bug).
-    #[error("bad input: {0}")]
-    Js(String),
+    ToJs(serde_wasm_bindgen::Error),
 }
 
 impl From<serde_json::Error> for Error {
@@ -29,7 +26,6 @@ impl From<Error> for digitus::Error {
             Error::Core(e) => e,
             Error::FromJs(e) => digitus::Error::Storage(format!("unreadable record: {e}")),
             Error::ToJs(e) => digitus::Error::Storage(format!("unwritable record: {e}")),
-            Error::Js(e) => digitus::Error::Storage(format!("unreadable record: {e}")),
         }
     }
 }
@@ -39,7 +35,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Core(e) => e.code(),
-            Error::FromJs(_) | Error::Js(_) => "bad_input",
+            Error::FromJs(_) => "bad_input",
             Error::ToJs(_) => "internal",
         }
     }

@@ -1,8 +1,7 @@
 //! # digitus-web: the browser glue
 //!
 //! A thin cdylib around the pure core (`digitus`), compiled for wasm32 only. It decides *how* (IndexedDB
-//! through rexie, its bulk paths through `raw` and `bulk.js`, JavaScript values as JSON text read and
-//! written by serde_json);
+//! through rexie, its bulk paths through `raw` and `bulk.js`, JavaScript values through serde-wasm-bindgen);
 //! the core decides *what*.
 //!
 //! ```text
@@ -40,51 +39,13 @@ pub mod transfer;
 pub use error::{Error, Result};
 use wasm_bindgen::JsValue;
 
-/// Serialises for JavaScript as plain objects (maps become objects, absent options `null`), the shape the
-/// message API documents and IndexedDB holds: `JSON.parse` of `serde_json`'s text. One serde backend
-/// (`serde_json`, which the core's stored records and data need anyway) instead of a second one with its
-/// own copy of every derive.
+/// Serialises for JavaScript as plain objects (maps become objects), the shape the message API documents.
 pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
-    let text = serde_json::to_string(value).map_err(Error::ToJs)?;
-    js_sys::JSON::parse(&text).map_err(|e| Error::Js(format!("{e:?}")))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(Error::ToJs)
 }
 
-/// Reads a JavaScript value (a message, an IndexedDB row) as `T`: `serde_json` over `JSON.stringify`'s
-/// text. `undefined` reads as `null` (an absent option). A lone surrogate (text cut inside an emoji) reads
-/// as U+FFFD, as JavaScript strings handed to Rust always have.
 pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T> {
-    // `undefined` (and a function) stringify to `undefined`, not to text.
-    let text = match js_sys::JSON::stringify(&value) {
-        Ok(text) => text.as_string().map_or_else(|| "null".to_owned(), well_formed),
-        Err(e) => return Err(Error::Js(format!("{e:?}"))),
-    };
-    serde_json::from_str(&text).map_err(Error::FromJs)
-}
-
-/// `JSON.stringify` writes a lone surrogate as an escape (`\ud800`), which serde_json refuses; every other
-/// character it writes as itself or as a short escape. Those escapes become `\ufffd`.
-fn well_formed(text: String) -> String {
-    if !text.contains("\\ud") {
-        return text;
-    }
-    let surrogate = |escape: &[u8]| escape.len() == 6 && escape[1] == b'u' && escape[2] == b'd' && matches!(escape[3], b'8'..=b'9' | b'a'..=b'f');
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        let escape = &rest.as_bytes()[at..(at + 6).min(rest.len())];
-        if surrogate(escape) {
-            out.push_str("\\ufffd");
-            rest = &rest[at + 6..];
-        } else {
-            // `\\` or any other escape: its second character is never a backslash that starts another.
-            let step = (at + 2).min(rest.len());
-            out.push_str(&rest[at..step]);
-            rest = &rest[step..];
-        }
-    }
-    out.push_str(rest);
-    out
+    serde_wasm_bindgen::from_value(value).map_err(Error::FromJs)
 }
 
 /// The answer JavaScript gets for a refused message: `{error: sentence, code}`.

@@ -10,8 +10,8 @@
 //! request then fails too). rexie wraps each request in a future with two closures; a merge batch of 2,000
 //! events makes about 10,000 requests, so their loops run in `bulk.js`, one call from wasm per loop.
 //!
-//! Rows cross the boundary as JSON text, one `JSON.parse` or `JSON.stringify` per batch (`crate::to_js`
-//! and `crate::from_js` make one per row): the stored shape is the one `crate::to_js` writes (plain objects,
+//! Rows cross the boundary as JSON text, one `JSON.parse` or `JSON.stringify` per batch, instead of one
+//! serde-wasm-bindgen call per field: the stored shape is the one `crate::to_js` writes (plain objects,
 //! optional fields absent, maps as objects).
 
 use digitus::error::{Error, Result};
