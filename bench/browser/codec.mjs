@@ -2,27 +2,14 @@
 // writing the answer, in the recording module's wasm, through serde-wasm-bindgen (what the modules do) against
 // JSON text + serde_json (measured, not shipped: bench/README.md), same values, alternating, in one run.
 // Usage: bash scripts/build.sh --bench && node bench/browser/codec.mjs [rounds=2000] [runs=7]
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { CHROMIUM_DIST, launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { benchExtension } from "./bench-extension.mjs";
 import { startServer } from "../../tests/e2e/lib/server.mjs";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, "../..");
 const ROUNDS = Number(process.argv[2] || 2000);
 const RUNS = Number(process.argv[3] || 7);
 
-// The bench page goes into a copy of the built extension, never into the package.
-const dist = path.join(path.dirname(CHROMIUM_DIST), "chromium-codec-bench");
-fs.rmSync(dist, { recursive: true, force: true });
-fs.cpSync(CHROMIUM_DIST, dist, { recursive: true });
-const benchPkg = path.join(process.env.DIGITUS_OUT || ROOT, "build/pkg-bench");
-if (!fs.existsSync(benchPkg)) throw new Error("build the bench module first: bash scripts/build.sh --bench");
-fs.rmSync(path.join(dist, "pkg"), { recursive: true });
-fs.cpSync(benchPkg, path.join(dist, "pkg"), { recursive: true });
-fs.copyFileSync(path.join(HERE, "codec-page.html"), path.join(dist, "codec.html"));
-fs.copyFileSync(path.join(HERE, "codec-page.js"), path.join(dist, "codec-page.js"));
+const dist = benchExtension("codec-bench", [["codec-page.html", "codec.html"], ["codec-page.js", "codec-page.js"]]);
 
 const server = await startServer();
 const browser = await launchChromium(server, { extension: dist });

@@ -3,27 +3,16 @@
 // answers, for this week and for everything. The extension's own database is filled by the bench module
 // (events spread over the last year, 40 sites, all kinds; rollups written once).
 // Usage: bash scripts/build.sh --bench && node bench/browser/dashboard.mjs [events=1000000] [runs=5]
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { CHROMIUM_DIST, launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { benchExtension } from "./bench-extension.mjs";
 import { startServer } from "../../tests/e2e/lib/server.mjs";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, "../..");
 const N = Number(process.argv[2] || 1_000_000);
 const RUNS = Number(process.argv[3] || 5);
 const log = (...a) => console.error("[bench]", ...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const dist = path.join(path.dirname(CHROMIUM_DIST), "chromium-dashboard-bench");
-fs.rmSync(dist, { recursive: true, force: true });
-fs.cpSync(CHROMIUM_DIST, dist, { recursive: true });
-const benchPkg = path.join(process.env.DIGITUS_OUT || ROOT, "build/pkg-bench");
-if (!fs.existsSync(benchPkg)) throw new Error("build the bench module first: bash scripts/build.sh --bench");
-fs.rmSync(path.join(dist, "pkg"), { recursive: true });
-fs.cpSync(benchPkg, path.join(dist, "pkg"), { recursive: true });
-for (const f of ["dashboard-page.html", "dashboard-page.js"]) fs.copyFileSync(path.join(HERE, f), path.join(dist, f));
+const dist = benchExtension("dashboard-bench", [["dashboard-page.html", "dashboard-page.html"], ["dashboard-page.js", "dashboard-page.js"]]);
 
 const server = await startServer();
 const browser = await launchChromium(server, { extension: dist });

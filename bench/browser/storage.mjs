@@ -11,7 +11,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CHROMIUM_DIST, launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { launchChromium } from "../../tests/e2e/lib/chromium.mjs";
+import { benchExtension } from "./bench-extension.mjs";
 import { startServer } from "../../tests/e2e/lib/server.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -22,17 +23,7 @@ const RUNS = Number(process.argv[3] || 3);
 const INGEST = Number(process.env.DIGITUS_BENCH_INGEST ?? 100_000);
 const BATCH = 2_000;
 
-// The bench page goes into a copy of the built extension, never into the package.
-const dist = path.join(path.dirname(CHROMIUM_DIST), "chromium-bench");
-fs.rmSync(dist, { recursive: true, force: true });
-fs.cpSync(CHROMIUM_DIST, dist, { recursive: true });
-// The module built with the "bench" feature (bulk fills, timed summaries), absent from the package.
-const benchPkg = path.join(process.env.DIGITUS_OUT || ROOT, "build/pkg-bench");
-if (!fs.existsSync(benchPkg)) throw new Error("build the bench module first: bash scripts/build.sh --bench");
-fs.rmSync(path.join(dist, "pkg"), { recursive: true });
-fs.cpSync(benchPkg, path.join(dist, "pkg"), { recursive: true });
-fs.copyFileSync(path.join(HERE, "storage-page.html"), path.join(dist, "bench.html"));
-fs.copyFileSync(path.join(HERE, "storage-page.js"), path.join(dist, "storage-page.js"));
+const dist = benchExtension("bench", [["storage-page.html", "bench.html"], ["storage-page.js", "storage-page.js"]]);
 fs.copyFileSync(path.join(ROOT, "node_modules/dexie/dist/dexie.mjs"), path.join(dist, "dexie.mjs"));
 const dexieVersion = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/dexie/package.json"), "utf8")).version;
 
