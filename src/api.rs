@@ -859,8 +859,8 @@ impl Settings {
                 "currency" => settings.currency = optional_text(field, v)?,
                 "wage" => {
                     settings.wage = match v.get("basis").and_then(Value::as_str) {
-                        Some("minimum") if v.is_object() => WageChoice::Minimum,
-                        Some("microwork") if v.is_object() => WageChoice::Microwork,
+                        Some("minimum") => WageChoice::Minimum,
+                        Some("microwork") => WageChoice::Microwork,
                         Some("own") => WageChoice::Own {
                             amount: v.get("amount").and_then(Value::as_f64).ok_or_else(|| bad(field))?,
                             currency: v.get("currency").map(|c| text(field, c)).ok_or_else(|| bad(field))??,

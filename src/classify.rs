@@ -239,13 +239,7 @@ impl Classifier {
 
     /// The generic judgement. With `changed_only`, only labour whose effect the page's change showed.
     fn generic_judgement(&self, obs: &Observation, site: &str, changed_only: bool) -> Judgement {
-        let rule = |name: &str| {
-            let mut label = String::with_capacity(8 + name.len() + self.generic_at.len());
-            label.push_str("generic.");
-            label.push_str(name);
-            label.push_str(&self.generic_at);
-            label
-        };
+        let rule = |name: &str| ["generic.", name, &self.generic_at].concat();
         let one = |kind: Kind, name: &str, amount: u32| Labour {
             kind,
             effect: Effect::Add,

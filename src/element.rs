@@ -52,12 +52,12 @@ impl Words {
         for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"] {
             if let Some(v) = el.attr(attr) {
                 push_tokens(v, &mut self.strong);
-                self.strong.push(String::new());
+                self.strong.push(SEPARATOR.into());
             }
         }
         if let Some(t) = el.text.as_ref().filter(|_| with_text) {
             push_tokens(t, &mut self.strong);
-            self.strong.push(String::new());
+            self.strong.push(SEPARATOR.into());
         }
     }
 
@@ -66,7 +66,7 @@ impl Words {
         for attr in ["id", "name", "class", "data-action", "data-test", "data-qa", "aria-labelledby"] {
             if let Some(v) = el.attr(attr) {
                 push_tokens(v, &mut self.weak);
-                self.weak.push(String::new());
+                self.weak.push(SEPARATOR.into());
             }
         }
     }
