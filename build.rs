@@ -233,8 +233,7 @@ mod bake {
         let o = obj(v);
         let rules: Vec<String> = o["rules"].as_array().unwrap().iter().map(rule_spec).collect();
         format!(
-            "baked::RuleFile {{ schema: {}, format: {}, sites: {}, rules: &[{}] }}",
-            opt(o, "$schema"),
+            "baked::RuleFile {{ format: {}, sites: {}, rules: &[{}] }}",
             number(o.get("format")),
             strings(o, "sites"),
             rules.join(",\n")
@@ -249,7 +248,7 @@ mod bake {
         };
         format!(
             "baked::Rule {{ id: {}, version: {}, kind: {}, target: {}, effect: {}, on: {}, item: {}, item_id_attr: {}, \
-             words: {}, value: {}, amount: {}, actions: &[{actions}], needs_text: {}, fixture: {}, note: {} }}",
+             words: {}, value: {}, amount: {}, actions: &[{actions}], needs_text: {} }}",
             s(&o["id"]),
             number(o.get("version")),
             variant("Kind", &o["kind"]),
@@ -262,8 +261,6 @@ mod bake {
             present(o, "value").map_or("None".into(), |x| format!("Some({})", variant("ValueSource", x))),
             present(o, "amount").map_or("None".into(), |x| format!("Some({})", variant("AmountSource", x))),
             boolean(o, "needs_text"),
-            opt(o, "fixture"),
-            opt(o, "note"),
         )
     }
 
@@ -286,11 +283,9 @@ mod bake {
             })
             .collect();
         format!(
-            "baked::Generic {{ schema: {}, format: {}, note: {}, version: {}, controls: {}, never: {}, on_classes: {}, \
+            "baked::Generic {{ format: {}, version: {}, controls: {}, never: {}, on_classes: {}, \
              counter_nouns: {}, people_nouns: {}, out_of: {}, rating_groups: {}, tag_pickers: {}, exclude: {}, kinds: &[{}] }}",
-            opt(o, "$schema"),
             number(o.get("format")),
-            opt(o, "note"),
             number(o.get("version")),
             s(&o["controls"]),
             s(&o["never"]),
@@ -348,7 +343,7 @@ mod bake {
                 };
                 format!(
                     "baked::Provider {{ id: {}, frames: &[{}], fields: {}, any_click_interacts: {}, watch: {watch}, \
-                     tile_selected: {}, tile_dynamic: {}, checked: {}, object_after: {}, comment: {} }}",
+                     tile_selected: {}, tile_dynamic: {}, checked: {}, object_after: {} }}",
                     s(&p["id"]),
                     frames.join(", "),
                     strings(p, "fields"),
@@ -357,16 +352,13 @@ mod bake {
                     attr_test(p, "tile_dynamic"),
                     attr_test(p, "checked"),
                     strings(p, "object_after"),
-                    opt(p, "comment"),
                 )
             })
             .collect();
         format!(
-            "baked::Captcha {{ schema: {}, format: {}, version: {}, comment: {}, providers: &[{}] }}",
-            opt(o, "$schema"),
+            "baked::Captcha {{ format: {}, version: {}, providers: &[{}] }}",
             number(o.get("format")),
             number(o.get("version")),
-            opt(o, "comment"),
             providers.join(",\n"),
         )
     }

@@ -19,7 +19,7 @@ use crate::generic::{Evidence, Generic};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
 use crate::site::site_of;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// How far above the clicked node a rule's target may be.
 const TARGET_DEPTH: usize = 8;
@@ -30,20 +30,37 @@ pub struct Classifier {
     labels: Vec<String>,
     /// Indices into `rules` by each site a rule names, so a click looks up its site (and the domains above
     /// it) instead of testing every rule (`Rule::applies_to` gives the same answer, rule by rule).
-    by_site: BTreeMap<String, Vec<usize>>,
+    by_site: SiteIndex,
     generic: Generic,
     /// `@version` of the generic judgement, the tail of its labels (`generic.like@3`).
     generic_at: String,
 }
 
-fn index_by_site(rules: &[Rule]) -> BTreeMap<String, Vec<usize>> {
-    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, rule) in rules.iter().enumerate() {
-        for site in &rule.sites {
-            index.entry(site.clone()).or_default().push(i);
+/// Each site a rule names with the rules that name it (in rule order), sorted by length, then text, for a
+/// binary search whose steps mostly compare two lengths rather than two strings.
+struct SiteIndex(Vec<(String, Vec<usize>)>);
+
+fn by_length_then_text(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl SiteIndex {
+    fn get(&self, site: &str) -> Option<&Vec<usize>> {
+        self.0.binary_search_by(|(named, _)| by_length_then_text(named, site)).ok().map(|at| &self.0[at].1)
+    }
+}
+
+fn index_by_site(rules: &[Rule]) -> SiteIndex {
+    let mut pairs: Vec<(&str, usize)> = rules.iter().enumerate().flat_map(|(i, rule)| rule.sites.iter().map(move |site| (site.as_str(), i))).collect();
+    pairs.sort_by(|a, b| by_length_then_text(a.0, b.0).then(a.1.cmp(&b.1))); // then rule order
+    let mut index: Vec<(String, Vec<usize>)> = Vec::new();
+    for (site, i) in pairs {
+        match index.last_mut() {
+            Some((named, rules)) if named == site => rules.push(i),
+            _ => index.push((site.to_string(), vec![i])),
         }
     }
-    index
+    SiteIndex(index)
 }
 
 impl Default for Classifier {
@@ -111,12 +128,15 @@ impl Classifier {
 
     /// The rules that apply to `site` (indices into `rules`), in order: those naming the site itself or a
     /// domain it is under (`youtube.com` for `m.youtube.com`), as `Rule::applies_to` decides.
-    fn rules_for(&self, site: &str) -> Vec<usize> {
+    fn rules_for(&self, site: &str) -> Cow<'_, [usize]> {
         let tails = std::iter::once(site).chain(site.match_indices('.').map(|(at, _)| &site[at + 1..]));
-        let mut indices: Vec<usize> = tails.filter_map(|tail| self.by_site.get(tail)).flatten().copied().collect();
+        let mut lists = tails.filter_map(|tail| self.by_site.get(tail));
+        let Some(first) = lists.next() else { return Cow::Borrowed(&[]) };
+        let Some(second) = lists.next() else { return Cow::Borrowed(first) }; // the usual case: one list, in order
+        let mut indices: Vec<usize> = first.iter().chain(second).chain(lists.flatten()).copied().collect();
         indices.sort_unstable();
         indices.dedup();
-        indices
+        Cow::Owned(indices)
     }
 
     /// The site an observation belongs to: the registrable domain of the frame it happened in. A frame
@@ -140,7 +160,7 @@ impl Classifier {
     /// Judges an observation: the generic judgement, refined by the first matching rule of its site.
     pub fn judge(&self, obs: &Observation) -> Judgement {
         let site = Self::site(obs);
-        for at in self.rules_for(&site) {
+        for &at in self.rules_for(&site).iter() {
             let rule = &self.rules[at];
             if !rule.spec.actions.contains(&obs.action) {
                 continue;
@@ -386,11 +406,11 @@ pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_sho
 
 /// `format!("{:016x}", hash)` without the formatting machinery (a key is made on every click).
 fn hex16(hash: u64) -> String {
-    let mut key = String::with_capacity(16);
-    for nibble in (0..16).rev() {
-        key.push(char::from(b"0123456789abcdef"[(hash >> (nibble * 4)) as usize & 0xf]));
+    let mut key = [0u8; 16];
+    for (at, digit) in key.iter_mut().enumerate() {
+        *digit = b"0123456789abcdef"[(hash >> ((15 - at) * 4)) as usize & 0xf];
     }
-    key
+    String::from_utf8_lossy(&key).into_owned()
 }
 
 /// FNV-1a, 64 bits: stable across builds and platforms, which `std`'s hasher does not promise.
@@ -426,7 +446,7 @@ mod site_index_tests {
         sites.extend(["example.org", "com", "", ".", "co.uk.", "localhost"].map(String::from));
         for site in &sites {
             let scanned: Vec<*const Rule> = classifier.rules.iter().filter(|r| r.applies_to(site)).map(|r| r as *const Rule).collect();
-            let indexed: Vec<*const Rule> = classifier.rules_for(site).into_iter().map(|i| &classifier.rules[i] as *const Rule).collect();
+            let indexed: Vec<*const Rule> = classifier.rules_for(site).iter().map(|&i| &classifier.rules[i] as *const Rule).collect();
             assert_eq!(indexed, scanned, "rules for {site:?}");
         }
         assert!(!classifier.rules_for("m.youtube.com").is_empty(), "the index is not empty");

@@ -73,7 +73,7 @@ pub struct Element {
     pub tag: String,
     /// Attributes, including `id` and `class`, as name → value.
     #[serde(default)]
-    pub attrs: BTreeMap<String, String>,
+    pub attrs: Attrs,
     /// Short visible text of small controls (≤ 80 characters), to read labels such as "Like" or "J'aime".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -83,11 +83,96 @@ pub struct Element {
     pub nth: u32,
 }
 
+/// An element's attributes, name → value, in name order as a map keeps them, held in one `Vec`: an element
+/// carries a handful, and the judgement reads them on every ancestor of every click, where a scan of
+/// adjacent pairs is cheaper than walking a tree's nodes. Reads and writes as a JSON object (a map).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attrs(Vec<(String, String)>);
+
+impl Attrs {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        // Compares lengths first: cheaper than the ordered search's full string comparison per key.
+        self.0.iter().find(|(key, _)| key.as_str() == name).map(|(_, value)| value.as_str())
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets `name` (replacing its value); the previous value, if any.
+    pub fn insert(&mut self, name: String, value: String) -> Option<String> {
+        match self.0.binary_search_by(|(key, _)| key.as_str().cmp(&name)) {
+            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, value)),
+            Err(at) => {
+                self.0.insert(at, (name, value));
+                None
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(key, _)| key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for Attrs {
+    /// In name order; a name given twice keeps its last value, as a map's `collect` does.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Attrs {
+        let mut all: Vec<(String, String)> = pairs.into_iter().collect();
+        // Stable: equal names keep their order, and the last of each run is the one kept.
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(String, String)> = Vec::with_capacity(all.len());
+        for pair in all {
+            match kept.last_mut() {
+                Some(last) if last.0 == pair.0 => *last = pair,
+                _ => kept.push(pair),
+            }
+        }
+        Attrs(kept)
+    }
+}
+
+impl Serialize for Attrs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Attrs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Attrs, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Attrs;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of attribute names to values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Attrs, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(pairs.into_iter().collect())
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
+}
+
 impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        // An element carries a handful of attributes: a scan that compares lengths first is cheaper than
-        // the map's ordered search (a full string comparison per key), and the judgement asks often.
-        self.attrs.iter().find(|(key, _)| key.as_str() == name).map(|(_, value)| value.as_str())
+        self.attrs.get(name)
     }
 
     pub fn id(&self) -> Option<&str> {

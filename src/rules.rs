@@ -206,13 +206,14 @@ pub(crate) fn baked_files() -> Vec<(&'static str, RuleFile)> {
         amount: r.amount,
         actions: r.actions.to_vec(),
         needs_text: r.needs_text,
-        fixture: opt(r.fixture),
-        note: opt(r.note),
+        // Documentation (which fixture proves the rule, why it is so) stays in the JSON files.
+        fixture: None,
+        note: None,
     };
     FILES
         .iter()
         .map(|(name, f)| {
-            let file = RuleFile { schema: opt(f.schema), format: f.format, sites: strings(f.sites), rules: f.rules.iter().map(rule).collect() };
+            let file = RuleFile { schema: None, format: f.format, sites: strings(f.sites), rules: f.rules.iter().map(rule).collect() };
             (*name, file)
         })
         .collect()

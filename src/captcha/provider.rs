@@ -182,10 +182,10 @@ impl Rules {
             tile_dynamic: p.tile_dynamic.as_ref().map(attr_test),
             checked: p.checked.as_ref().map(attr_test),
             object_after: strings(p.object_after),
-            comment: opt(p.comment),
+            comment: None, // documentation stays in the JSON file
         };
         let f = &FILE;
-        RulesFile { schema: opt(f.schema), format: f.format, version: f.version, comment: opt(f.comment), providers: f.providers.iter().map(provider).collect() }
+        RulesFile { schema: None, format: f.format, version: f.version, comment: None, providers: f.providers.iter().map(provider).collect() }
     }
 
     pub fn provider(&self, id: &str) -> Option<&Provider> {
@@ -230,3 +230,12 @@ pub struct WatchAnswer {
     pub fields: Vec<String>,
 }
 
+
+#[cfg(test)]
+impl RulesFile {
+    /// The file without its documentation fields, which the baked data leaves out.
+    pub(crate) fn without_docs(self) -> RulesFile {
+        let providers = self.providers.into_iter().map(|p| Provider { comment: None, ..p }).collect();
+        RulesFile { schema: None, comment: None, providers, ..self }
+    }
+}
