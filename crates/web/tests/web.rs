@@ -3,11 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use digitus::api::{Core, Request, Sender};
-use digitus::model::{Action, Element, Observation};
+use digitus::model::{Action, Attrs, Element, Observation};
 use digitus::store::{MemoryStore, Store};
 use digitus::summary::Summary;
 use digitus_web::idb::IdbStore;
-use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -17,7 +16,7 @@ fn fresh_name(test: &str) -> String {
 }
 
 fn like_button(pressed: bool) -> Element {
-    let mut attrs = BTreeMap::new();
+    let mut attrs = Attrs::default();
     attrs.insert("aria-label".to_string(), "Like".to_string());
     attrs.insert("aria-pressed".to_string(), pressed.to_string());
     Element { tag: "button".into(), attrs, text: Some("Like".into()), nth: 2 }
