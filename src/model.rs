@@ -358,6 +358,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn attributes_behave_as_the_map_they_replace() {
+        let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        // Several orders and repeats: the same pairs, in the same order, as a BTreeMap collects them.
+        for list in [
+            pairs(&[("role", "button"), ("class", "like"), ("aria-pressed", "false")]),
+            pairs(&[("b", "1"), ("a", "2"), ("b", "3"), ("a", "4"), ("c", "5")]),
+            pairs(&[]),
+            pairs(&[("x", "")]),
+        ] {
+            let attrs: Attrs = list.iter().cloned().collect();
+            let map: BTreeMap<String, String> = list.iter().cloned().collect();
+            assert_eq!(attrs.iter().collect::<Vec<_>>(), map.iter().collect::<Vec<_>>(), "{list:?}");
+            assert_eq!(attrs.len(), map.len());
+            for key in map.keys() {
+                assert_eq!(attrs.get(key), map.get(key).map(String::as_str));
+            }
+            assert!(!attrs.contains_key("absent"));
+        }
+        let mut attrs: Attrs = pairs(&[("role", "button")]).into_iter().collect();
+        assert_eq!(attrs.insert("aria-label".into(), "Like".into()), None);
+        assert_eq!(attrs.insert("role".into(), "switch".into()), Some("button".into()));
+        assert_eq!(attrs.keys().map(String::as_str).collect::<Vec<_>>(), ["aria-label", "role"]);
+        assert_eq!(attrs.get("role"), Some("switch"));
+        // JSON: an object both ways, in name order; anything but string values is refused.
+        let read: Element = serde_json::from_str(r#"{"tag": "button", "attrs": {"role": "button", "aria-label": "Like"}}"#).unwrap();
+        assert_eq!(read.attr("aria-label"), Some("Like"));
+        assert_eq!(serde_json::to_string(&read.attrs).unwrap(), r#"{"aria-label":"Like","role":"button"}"#);
+        assert!(serde_json::from_str::<Attrs>(r#"{"role": 1}"#).is_err());
+        assert!(serde_json::from_str::<Attrs>(r#"["role", "button"]"#).is_err());
+        assert_eq!(serde_json::from_str::<Element>(r#"{"tag": "b"}"#).unwrap().attrs, Attrs::default());
+    }
+
+    #[test]
     fn kinds_serialise_as_their_names() {
         for kind in Kind::ALL {
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));

@@ -230,7 +230,6 @@ pub struct WatchAnswer {
     pub fields: Vec<String>,
 }
 
-
 #[cfg(test)]
 impl RulesFile {
     /// The file without its documentation fields, which the baked data leaves out.
