@@ -340,7 +340,7 @@ fn stage_and_scope(obs: &Observation, control: usize) -> (Stage, Option<String>)
 /// The form or dialog at `index` in the chain, as a content-free key.
 fn scope_key(obs: &Observation, index: usize) -> String {
     let mut h = Fnv::new();
-    h.write(obs.url.split('#').next().unwrap_or("").as_bytes());
+    h.write(without_fragment(&obs.url));
     for el in &obs.path[index..] {
         h.write(el.tag.as_bytes());
         h.write(&el.nth.to_le_bytes());
@@ -392,7 +392,7 @@ fn named_item_key(site: &str, kind: Kind, number: &str) -> String {
 pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_shot: bool) -> String {
     let mut h = Fnv::new();
     h.write(site.as_bytes());
-    h.write(obs.url.split('#').next().unwrap_or("").as_bytes());
+    h.write(without_fragment(&obs.url));
     h.write(kind.as_str().as_bytes());
     if one_shot {
         h.write(obs.id.as_bytes());
@@ -402,6 +402,12 @@ pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_sho
         h.write(&el.nth.to_le_bytes());
     }
     hex16(h.0)
+}
+
+/// The address up to its fragment, as bytes: the same bytes as `split('#').next()`, found by a byte search.
+fn without_fragment(url: &str) -> &[u8] {
+    let bytes = url.as_bytes();
+    &bytes[..bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len())]
 }
 
 /// `format!("{:016x}", hash)` without the formatting machinery (a key is made on every click).
