@@ -54,7 +54,7 @@ const inPage = (page, amount, currency, lang) =>
   page.evaluate(([source, a, c, l]) => (0, eval)(source)(a, c, l), [MONEY_IN_PAGE, amount, currency, lang]);
 
 async function language(lang) {
-  const browser = await launchChromium(server, { lang, keepWelcome: true });
+  const browser = await launchChromium(server, { lang });
   try {
     // First run: the welcome page opens by itself.
     const welcome = await eventually(
