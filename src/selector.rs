@@ -185,21 +185,23 @@ impl AttrTest {
             AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => v,
         };
         if !self.ignore_case {
-            return self.op.test(raw, wanted, |b| b);
+            return self.op.test(raw, wanted, false);
         }
         // ` i` tests: the wanted value was lower-cased when parsed. An ASCII value (nearly all of them)
         // lower-cases byte by byte, so it is compared in place; any other is lower-cased first.
         if raw.is_ascii() {
-            self.op.test(raw, wanted, |b| b.to_ascii_lowercase())
+            self.op.test(raw, wanted, true)
         } else {
-            self.op.test(&raw.to_lowercase(), wanted, |b| b)
+            self.op.test(&raw.to_lowercase(), wanted, false)
         }
     }
 }
 
 impl AttrOp {
-    /// The test on `value` against `wanted`, comparing bytes as `fold` maps them.
-    fn test(&self, value: &str, wanted: &str, fold: impl Fn(u8) -> u8 + Copy) -> bool {
+    /// The test on `value` against `wanted` (lower-case when `ascii_ci`), ASCII letters of `value` compared
+    /// lower-cased when `ascii_ci`.
+    fn test(&self, value: &str, wanted: &str, ascii_ci: bool) -> bool {
+        let fold = |b: u8| if ascii_ci { b.to_ascii_lowercase() } else { b };
         let (value, v) = (value.as_bytes(), wanted.as_bytes());
         let same = |a: &[u8], b: &[u8]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| fold(*x) == fold(*y));
         let starts = || value.len() >= v.len() && same(&value[..v.len()], v);
@@ -209,9 +211,23 @@ impl AttrOp {
             AttrOp::Word(_) => value.split(u8::is_ascii_whitespace).any(|w| !w.is_empty() && same(w, v)),
             AttrOp::Prefix(_) => !v.is_empty() && starts(),
             AttrOp::Suffix(_) => !v.is_empty() && value.len() >= v.len() && same(&value[value.len() - v.len()..], v),
-            // Only where the first byte agrees is the rest compared.
+            // Only where the first byte agrees is the rest compared, the candidates found by a tight scan
+            // (`b | 0x20` also lets a few non-letters through; `same` decides): the generic `never` list tests
+            // `[class*=cookie i]` and the like on every ancestor of every click.
             AttrOp::Contains(_) => {
-                !v.is_empty() && value.windows(v.len()).any(|w| fold(w[0]) == fold(v[0]) && same(w, v))
+                let Some(&first) = v.first() else { return false };
+                let Some(last_start) = value.len().checked_sub(v.len()) else { return false };
+                let case_bit = if ascii_ci { 0x20 } else { 0 };
+                let first = first | case_bit;
+                let mut from = 0;
+                while let Some(at) = value[from..=last_start].iter().position(|&b| b | case_bit == first) {
+                    let start = from + at;
+                    if same(&value[start..start + v.len()], v) {
+                        return true;
+                    }
+                    from = start + 1;
+                }
+                false
             }
             AttrOp::DashPrefix(_) => starts() && (value.len() == v.len() || value[v.len()] == b'-'),
         }
@@ -478,6 +494,29 @@ pub(crate) mod tests {
         assert!(!at("button:not(.tonal)", 1));
         assert!(at("a, div#nope, button", 1));
         assert!(at("*", 0));
+    }
+
+    /// `*=` (with and without ` i`) answers as a plain substring search on the value (lower-cased for ` i`),
+    /// at every length and position, with repeated first bytes, non-ASCII values and needles longer than
+    /// the value.
+    #[test]
+    fn contains_answers_as_a_substring_search() {
+        let values = ["", "c", "co", "cookie", "Cookie-Banner", "cookie\rbanner", "ccookie", "cocookie", "xCOOKIE", "cooki", "ÉCookie", "gdpr_consent", "c c c cookiex", "consent", "CONSENTS", "@x", "a`x"];
+        // `-` and `` ` `` are the bytes a case-blind first-byte scan (`b | 0x20`) could confuse with `\r` and `@`.
+        let needles = ["c", "co", "cookie", "consent", "gdpr", "é", "cookie-banner", "kie", "ccc", "-banner", "`x"];
+        let mut checked = 0;
+        for value in values {
+            for needle in needles {
+                for ignore_case in [false, true] {
+                    let source = format!("[x*=\"{needle}\"{}]", if ignore_case { " i" } else { "" });
+                    let selector = Selector::parse(&source).unwrap();
+                    let expected = if ignore_case { value.to_lowercase().contains(&needle.to_lowercase()) } else { value.contains(needle) };
+                    assert_eq!(selector.matches(&[el("a", &[("x", value)])]), expected, "{source} on {value:?}");
+                    checked += usize::from(expected);
+                }
+            }
+        }
+        assert!(checked > 20, "enough of the cases match: {checked}");
     }
 
     #[test]
