@@ -9,9 +9,8 @@ import { chromium } from "playwright-core";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const CHROMIUM_DIST = path.join(process.env.DIGITUS_OUT || ROOT, "dist/chromium");
 
-/** `lang` ("fr"): the browser's UI language (what extensions' i18n follows), set on Linux by LANGUAGE.
- * `keepWelcome`: leave open the welcome tab the extension opens on install (closed by default, see below). */
-export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [], lang, keepWelcome = false } = {}) {
+/** `lang` ("fr"): the browser's UI language (what extensions' i18n follows), set on Linux by LANGUAGE. */
+export async function launchChromium(server, { extension = CHROMIUM_DIST, args = [], lang } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "digitus-chromium-"));
   const language = lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}_${lang.toUpperCase()}.UTF-8` } } : {};
   if (lang) args = [`--lang=${lang}`, ...args];
@@ -42,12 +41,11 @@ export async function launchChromium(server, { extension = CHROMIUM_DIST, args =
   const origin = `chrome-extension://${id}`;
   // Headless Chromium keeps its pages as tabs of one window: a tab opened later takes the front, and the
   // others render at about one frame a second, so each Playwright click (which waits for frames) takes a
-  // second or two. The welcome tab the extension opens on install (it may come after the test's first page)
-  // is closed, and the page `ask` opens goes behind the page the test was working in.
-  if (!keepWelcome) {
-    const welcome = await eventually(async () => context.pages().find((p) => p.url().endsWith("/welcome.html")), Boolean, { timeout: 10_000 });
-    await welcome?.close();
-  }
+  // second or two. The launcher waits for the welcome tab the extension opens on install, so that it never
+  // comes after (and in front of) the test's first page; the page `ask` opens goes behind the page the test
+  // was working in. (Closing the welcome tab instead made Chromium's i18n answer "" in later extension
+  // pages now and then.)
+  await eventually(async () => context.pages().some((p) => p.url().endsWith("/welcome.html")), Boolean, { timeout: 10_000 });
   let page;
   /** Sends a message to the background from an extension page, as the popup does. */
   async function ask(message) {
