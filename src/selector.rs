@@ -220,7 +220,7 @@ impl AttrOp {
                 let case_bit = if ascii_ci { 0x20 } else { 0 };
                 let first = first | case_bit;
                 let mut from = 0;
-                while let Some(at) = value[from..=last_start].iter().position(|&b| b | case_bit == first) {
+                while let Some(at) = find_candidate(&value[from..=last_start], first, case_bit) {
                     let start = from + at;
                     if same(&value[start..start + v.len()], v) {
                         return true;
@@ -232,6 +232,24 @@ impl AttrOp {
             AttrOp::DashPrefix(_) => starts() && (value.len() == v.len() || value[v.len()] == b'-'),
         }
     }
+}
+
+/// Where the first byte that equals `first` once `case_bit` is set in it lies, eight bytes at a time: the
+/// `*=` scans run on every ancestor of every click, and most values hold no candidate at all.
+fn find_candidate(hay: &[u8], first: u8, case_bit: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let (mask, pattern) = (ONES * u64::from(case_bit), ONES * u64::from(first));
+    let mut offset = 0;
+    for chunk in hay.chunks_exact(8) {
+        let x = (u64::from_le_bytes(chunk.try_into().expect("chunks of eight")) | mask) ^ pattern;
+        // The has-a-zero-byte test (exact on whether there is one): a zero byte of `x` is a candidate.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            break;
+        }
+        offset += 8;
+    }
+    hay[offset..].iter().position(|&b| b | case_bit == first).map(|at| offset + at)
 }
 
 struct Parser<'a> {
@@ -501,7 +519,7 @@ pub(crate) mod tests {
     /// the value.
     #[test]
     fn contains_answers_as_a_substring_search() {
-        let values = ["", "c", "co", "cookie", "Cookie-Banner", "cookie\rbanner", "ccookie", "cocookie", "xCOOKIE", "cooki", "ÉCookie", "gdpr_consent", "c c c cookiex", "consent", "CONSENTS", "@x", "a`x"];
+        let values = ["", "c", "co", "cookie", "container level-3 flex", "a-long-class-name-with-a-cookie-near-the-end", "xxxxxxxxxxxxxxxxcoOKIE", "yyyyyyyC", "zzzzzzzzc", "Cookie-Banner", "cookie\rbanner", "ccookie", "cocookie", "xCOOKIE", "cooki", "ÉCookie", "gdpr_consent", "c c c cookiex", "consent", "CONSENTS", "@x", "a`x"];
         // `-` and `` ` `` are the bytes a case-blind first-byte scan (`b | 0x20`) could confuse with `\r` and `@`.
         let needles = ["c", "co", "cookie", "consent", "gdpr", "é", "cookie-banner", "kie", "ccc", "-banner", "`x"];
         let mut checked = 0;
