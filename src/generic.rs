@@ -225,7 +225,7 @@ impl Generic {
         // A display, not a control: the control itself read-only, disabled or an image, or inside a read-only
         // group (the stars of an average). Icons inside a button (`svg role=img`) are fine.
         let read_only_group = path[control + 1..].iter().take(3).any(|e| e.attr("aria-readonly") == Some("true") || e.attr("aria-disabled") == Some("true"));
-        if self.never.matches_from_any(path, control) || is_read_only(&path[control]) || read_only_group {
+        if is_read_only(&path[control]) || read_only_group {
             return None;
         }
         let el = &path[control];
@@ -250,6 +250,11 @@ impl Generic {
             return None;
         }
         let (kind, phrase_effect) = self.kind_of(path, control, role, &words)?;
+        // Fields, search boxes, tab lists, cookie and consent banners: tested last, once the words say an
+        // act, because most clicks say none and this test walks every ancestor (the verdict is the same).
+        if self.never.matches_from_any(path, control) {
+            return None;
+        }
         let after_el = after.and_then(|a| a.get(control..));
         let (effect, evidence) = self.effect(kind, phrase_effect, role, el, after_el)?;
         Some(GenericMatch { kind, effect, control, evidence })
