@@ -19,7 +19,7 @@ use digitus::model::Event;
 use digitus::model::Kind;
 use digitus::store::schema::{self as history, TOTALS_BUILT};
 use digitus::store::{
-    BookDeltas, Bucket, Commit, ItemState, MergePlan, MergeReport, MergeView, Rollup, SiteKind, SiteTotals, Store, Totals,
+    BookDeltas, Bucket, Commit, FlatSiteTotals, ItemState, MergePlan, MergeReport, MergeView, Rollup, SiteKind, SiteTotals, Store, Totals,
 };
 use digitus::time::{day_start_ms, LOCAL_DAY_SLACK_MS};
 use futures::future::try_join_all;
@@ -78,8 +78,8 @@ struct StoredRollup {
     rollup: Rollup,
 }
 
-/// A totals row as stored: the flat `site|kind` key beside its fields.
-#[derive(Serialize, Deserialize)]
+/// A totals row as stored: the flat `site|kind` key beside its fields (read back as `FlatSiteTotals`).
+#[derive(Serialize)]
 struct StoredTotals {
     key: String,
     #[serde(flatten)]
@@ -337,7 +337,7 @@ impl Store for IdbStore {
         let tx = self.tx(&[TOTALS], TransactionMode::ReadOnly)?;
         let store = tx.store(TOTALS).map_err(idb_error)?;
         let rows = store.get_all(None, None).await.map_err(idb_error)?;
-        rows.into_iter().map(|v| from_js::<StoredTotals>(v).map(|r| r.row)).collect()
+        rows.into_iter().map(|v| from_js::<FlatSiteTotals>(v).map(SiteTotals::from)).collect()
     }
 
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>> {
