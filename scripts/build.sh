@@ -5,10 +5,10 @@
 # bench/browser/ overlays on a copy of the package; the shipped package never carries it.
 # The shipped module's weight, part by part (twiggy), goes to build/size-report.txt, and the build fails when
 # the gzipped module passes the budget below (raise it only with a reason in bench/README.md).
-WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-366500}
+WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-364000}
 # The pages module (the background starts it only when an extension page asks; the options page and the
 # classroom lab load it too) has its own budget.
-PAGES_BUDGET_GZIP=${DIGITUS_PAGES_BUDGET:-524800}
+PAGES_BUDGET_GZIP=${DIGITUS_PAGES_BUDGET:-520500}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # DIGITUS_OUT moves build/ and dist/ elsewhere (parallel work on one checkout); default: the checkout.

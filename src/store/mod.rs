@@ -26,7 +26,7 @@ pub mod schema;
 pub use crate::time::{day_start_ms, retention_cutoff_day};
 pub use memory::MemoryStore;
 pub use merge::{MergePlan, MergeReport, MergeView};
-pub use rollups::{add_to, rollups_of, site_totals_of, BookDeltas, Bucket, FlatSiteTotals, Rollup, SiteKind, SiteTotals, Totals};
+pub use rollups::{add_to, rollups_of, site_totals_of, BookDeltas, Bucket, FlatBookRow, Rollup, SiteKind, SiteTotals, Totals};
 
 /// The item state an event leaves when it stands (an `Add` with an item key).
 pub fn item_state_of(event: &Event) -> Option<(String, ItemState)> {

@@ -144,11 +144,17 @@ pub struct SiteTotals {
     pub totals: Totals,
 }
 
-/// A totals row as stored, read at one level. `SiteTotals` nests two `flatten`s (three under the stored key),
-/// and serde buffers a flattened struct's fields before reading them: in the browser that was most of the
-/// summary's read. Unknown fields (the stored `key`) are skipped; a test reads stored rows both ways.
+/// A row of either book as stored (a rollup has a `day`, a totals row none), read at one level. `Rollup` and
+/// `SiteTotals` nest two `flatten`s (three under the stored key), and serde buffers a flattened struct's
+/// fields before reading them: in the browser that was most of reading a book. Unknown fields (the stored
+/// `key`) are skipped; a test reads stored rows both ways.
 #[derive(Debug, Deserialize)]
-pub struct FlatSiteTotals {
+pub struct FlatBookRow {
+    /// The key the row was stored under (a store deletes by it).
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    day: Option<String>,
     site: String,
     kind: Kind,
     count: i64,
@@ -161,10 +167,28 @@ pub struct FlatSiteTotals {
     objects: BTreeMap<String, i64>,
 }
 
-impl From<FlatSiteTotals> for SiteTotals {
-    fn from(row: FlatSiteTotals) -> SiteTotals {
-        let FlatSiteTotals { site, kind, count, ms, measured_ms, words, labels, objects } = row;
-        SiteTotals { site_kind: SiteKind { site, kind }, totals: Totals { count, ms, measured_ms, words, labels, objects } }
+impl FlatBookRow {
+    fn parts(self) -> (Option<String>, SiteKind, Totals) {
+        let FlatBookRow { key: _, day, site, kind, count, ms, measured_ms, words, labels, objects } = self;
+        (day, SiteKind { site, kind }, Totals { count, ms, measured_ms, words, labels, objects })
+    }
+}
+
+impl From<FlatBookRow> for SiteTotals {
+    fn from(row: FlatBookRow) -> SiteTotals {
+        let (_, site_kind, totals) = row.parts();
+        SiteTotals { site_kind, totals }
+    }
+}
+
+impl TryFrom<FlatBookRow> for Rollup {
+    type Error = crate::error::Error;
+
+    fn try_from(row: FlatBookRow) -> crate::error::Result<Rollup> {
+        match row.parts() {
+            (Some(day), SiteKind { site, kind }, totals) => Ok(Rollup { bucket: Bucket { day, site, kind }, totals }),
+            (None, SiteKind { site, kind }, _) => Err(crate::error::Error::Storage(format!("a rollup row without its day ({site}, {})", kind.as_str()))),
+        }
     }
 }
 
@@ -215,27 +239,39 @@ fn is_zero(n: &i64) -> bool {
 mod flat_row_tests {
     use super::*;
 
-    /// A stored totals row (its `key` beside the fields, as the browser store writes it) reads the same
-    /// through the flat struct as through `SiteTotals`, with and without the fields that may be left out.
-    /// The rows are written field by field (no `..Default::default()`), so a field added to `Totals` fails
-    /// to compile here until it is given a value, and then fails the comparison until the flat struct reads it.
+    fn stored(row: &impl Serialize, key: String) -> serde_json::Value {
+        let mut stored = serde_json::to_value(row).unwrap();
+        stored.as_object_mut().unwrap().insert("key".into(), serde_json::json!(key));
+        stored
+    }
+
+    /// Stored rows of both books (their `key` beside the fields, as the browser store writes them) read the
+    /// same through the flat struct as through `Rollup` and `SiteTotals`, with and without the fields that may
+    /// be left out. `Totals` is written field by field (no `..Default::default()`), so a field added to it
+    /// fails to compile here until it is given a value, and then fails the comparison until the flat struct
+    /// reads it.
     #[test]
-    fn a_stored_row_reads_the_same_flat() {
-        let full = SiteTotals {
-            site_kind: SiteKind { site: "youtube.com".into(), kind: Kind::Rating },
-            totals: Totals { count: -3, ms: 12_345, measured_ms: 2_000, words: 17, labels: 4, objects: BTreeMap::from([("bus".to_string(), 3), ("car".to_string(), 1)]) },
-        };
-        let bare = SiteTotals {
-            site_kind: SiteKind { site: "example.org".into(), kind: Kind::Like },
-            totals: Totals { count: 1, ms: 900, measured_ms: 0, words: 0, labels: 0, objects: BTreeMap::new() },
-        };
-        for row in [full, bare] {
-            let mut stored = serde_json::to_value(&row).unwrap();
-            stored.as_object_mut().unwrap().insert("key".into(), serde_json::json!(row.site_kind.key()));
-            let nested: SiteTotals = serde_json::from_value(stored.clone()).unwrap();
-            let flat: SiteTotals = serde_json::from_value::<FlatSiteTotals>(stored).unwrap().into();
-            assert_eq!(flat, nested);
-            assert_eq!(flat, row);
+    fn stored_rows_read_the_same_flat() {
+        let full = Totals { count: -3, ms: 12_345, measured_ms: 2_000, words: 17, labels: 4, objects: BTreeMap::from([("bus".to_string(), 3), ("car".to_string(), 1)]) };
+        let bare = Totals { count: 1, ms: 900, measured_ms: 0, words: 0, labels: 0, objects: BTreeMap::new() };
+        for (totals, kind) in [(full, Kind::Rating), (bare, Kind::Like)] {
+            let row = SiteTotals { site_kind: SiteKind { site: "youtube.com".into(), kind }, totals: totals.clone() };
+            let text = stored(&row, row.site_kind.key());
+            let nested: SiteTotals = serde_json::from_value(text.clone()).unwrap();
+            let flat: SiteTotals = serde_json::from_value::<FlatBookRow>(text).unwrap().into();
+            assert_eq!((&flat, &nested), (&row, &row));
+
+            let rollup = Rollup { bucket: Bucket { day: "2026-11-30".into(), site: "youtube.com".into(), kind }, totals };
+            let text = stored(&rollup, rollup.bucket.key());
+            let nested: Rollup = serde_json::from_value(text.clone()).unwrap();
+            let flat_row = serde_json::from_value::<FlatBookRow>(text).unwrap();
+            assert_eq!(flat_row.key.as_deref(), Some(rollup.bucket.key().as_str()), "the stored key is kept");
+            let flat = Rollup::try_from(flat_row).unwrap();
+            assert_eq!((&flat, &nested), (&rollup, &rollup));
         }
+        // A totals row read as a rollup is refused by name, not given an empty day.
+        let row = SiteTotals { site_kind: SiteKind { site: "a.org".into(), kind: Kind::Tag }, totals: Totals::default() };
+        let err = Rollup::try_from(serde_json::from_value::<FlatBookRow>(stored(&row, row.site_kind.key())).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("without its day"), "{err}");
     }
 }

@@ -19,12 +19,12 @@ use digitus::model::Event;
 use digitus::model::Kind;
 use digitus::store::schema::{self as history, TOTALS_BUILT};
 use digitus::store::{
-    BookDeltas, Bucket, Commit, FlatSiteTotals, ItemState, MergePlan, MergeReport, MergeView, Rollup, SiteKind, SiteTotals, Store, Totals,
+    BookDeltas, Bucket, Commit, FlatBookRow, ItemState, MergePlan, MergeReport, MergeView, Rollup, SiteKind, SiteTotals, Store, Totals,
 };
 use digitus::time::{day_start_ms, LOCAL_DAY_SLACK_MS};
 use futures::future::try_join_all;
 use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use crate::raw::{self, RawDb};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -70,15 +70,15 @@ fn only(key: &str) -> Result<KeyRange> {
     KeyRange::only(&JsValue::from_str(key)).map_err(key_range_error)
 }
 
-/// A rollup row as stored: the bucket's flat key beside its fields.
-#[derive(Serialize, Deserialize)]
+/// A rollup row as stored: the bucket's flat key beside its fields (read back as `FlatBookRow`).
+#[derive(Serialize)]
 struct StoredRollup {
     key: String,
     #[serde(flatten)]
     rollup: Rollup,
 }
 
-/// A totals row as stored: the flat `site|kind` key beside its fields (read back as `FlatSiteTotals`).
+/// A totals row as stored: the flat `site|kind` key beside its fields (read back as `FlatBookRow`).
 #[derive(Serialize)]
 struct StoredTotals {
     key: String,
@@ -194,8 +194,8 @@ impl IdbStore {
             }
             let mut sums: BTreeMap<SiteKind, Totals> = BTreeMap::new();
             for v in rollups.get_all(None, None).await.map_err(idb_error)? {
-                let row: StoredRollup = from_js(v)?;
-                sums.entry(SiteKind::of(&row.rollup.bucket)).or_default().add(&row.rollup.totals, 1);
+                let row = Rollup::try_from(from_js::<FlatBookRow>(v)?)?;
+                sums.entry(SiteKind::of(&row.bucket)).or_default().add(&row.totals, 1);
             }
             totals.clear().await.map_err(idb_error)?;
             move_book(&totals, &sums).await?;
@@ -315,7 +315,7 @@ impl Store for IdbStore {
         let tx = self.tx(&[ROLLUPS], TransactionMode::ReadOnly)?;
         let store = tx.store(ROLLUPS).map_err(idb_error)?;
         let rows = store.get_all(None, None).await.map_err(idb_error)?;
-        rows.into_iter().map(|v| from_js::<StoredRollup>(v).map(|r| r.rollup)).collect()
+        rows.into_iter().map(|v| from_js::<FlatBookRow>(v).and_then(Rollup::try_from)).collect()
     }
 
     async fn rollups_between(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<Rollup>> {
@@ -330,14 +330,14 @@ impl Store for IdbStore {
         let tx = self.tx(&[ROLLUPS], TransactionMode::ReadOnly)?;
         let store = tx.store(ROLLUPS).map_err(idb_error)?;
         let rows = store.get_all(range, None).await.map_err(idb_error)?;
-        rows.into_iter().map(|v| from_js::<StoredRollup>(v).map(|r| r.rollup)).collect()
+        rows.into_iter().map(|v| from_js::<FlatBookRow>(v).and_then(Rollup::try_from)).collect()
     }
 
     async fn site_totals(&self) -> Result<Vec<SiteTotals>> {
         let tx = self.tx(&[TOTALS], TransactionMode::ReadOnly)?;
         let store = tx.store(TOTALS).map_err(idb_error)?;
         let rows = store.get_all(None, None).await.map_err(idb_error)?;
-        rows.into_iter().map(|v| from_js::<FlatSiteTotals>(v).map(SiteTotals::from)).collect()
+        rows.into_iter().map(|v| from_js::<FlatBookRow>(v).map(SiteTotals::from)).collect()
     }
 
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>> {
@@ -494,9 +494,12 @@ impl Store for IdbStore {
             let mut rollup_deletes = Vec::new();
             let mut off_totals: Vec<(Bucket, Totals, i64)> = Vec::new();
             for v in old_rollups {
-                let row: StoredRollup = from_js(v)?;
-                rollup_deletes.push(JsValue::from_str(&row.key));
-                off_totals.push((row.rollup.bucket, row.rollup.totals, -1));
+                // Deleted by the key it was stored under, whatever wrote it.
+                let row = from_js::<FlatBookRow>(v)?;
+                let key = row.key.clone().ok_or_else(|| Error::Storage("a rollup row without its key".into()))?;
+                let row = Rollup::try_from(row)?;
+                rollup_deletes.push(JsValue::from_str(&key));
+                off_totals.push((row.bucket, row.totals, -1));
             }
             let with_items: Vec<&Event> = gone.iter().filter(|e| e.item.is_some()).collect();
             let states = try_join_all(with_items.iter().map(|e| items.get(JsValue::from_str(e.item.as_deref().unwrap_or("")))))
