@@ -39,6 +39,15 @@ impl Words {
         w
     }
 
+    /// Only the identifiers' words: `strong` stays empty.
+    pub fn weak_of(elements: &[Element]) -> Words {
+        let mut w = Words::default();
+        for el in elements {
+            w.add_weak(el);
+        }
+        w
+    }
+
     /// Only the words people read (all that `says` and the undo check look at): `weak` stays empty.
     pub fn strong_of(elements: &[Element], with_text: bool) -> Words {
         let mut w = Words::default();

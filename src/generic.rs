@@ -245,7 +245,7 @@ impl Generic {
                 !words.is_empty() && self.kinds.iter().any(|k| k.phrases.iter().chain(&k.weak).any(|p| p.0 == words))
             })
         };
-        let words = Words::of(&path[..=control], role != Role::Navigation || text_is_an_act());
+        let words = Words::strong_of(&path[..=control], role != Role::Navigation || text_is_an_act());
         if self.is_look_alike(&words, role, el) {
             return None;
         }
@@ -295,19 +295,21 @@ impl Generic {
             }
             ctx
         };
-        // Strong words (labels people read) decide first; weak ones (class names, ids) only if no strong word does.
-        for run in [&words.strong, &words.weak] {
+        let by_words = |run: &[String]| -> Option<(Kind, Effect)> {
             let by_phrase = self.kind_index.first_match(run).unwrap_or(usize::MAX);
             // Phrases that need their context ("Yes" under "Was this helpful?") only if they rank first.
             let by_context = self.kinds[..by_phrase.min(self.kinds.len())]
                 .iter()
                 .position(|k| !k.weak.is_empty() && k.weak.iter().any(|p| p.occurs_in(run)) && context().says(&k.context));
-            if let Some(rank) = by_context.or((by_phrase != usize::MAX).then_some(by_phrase)) {
-                let k = &self.kinds[rank];
-                // A choice among stars is a rating: "4 stars", "Love it", "★".
-                let kind = if role.is_choice() && k.kind == Kind::Like { Kind::Rating } else { k.kind };
-                return Some((kind, k.effect));
-            }
+            let k = &self.kinds[by_context.or((by_phrase != usize::MAX).then_some(by_phrase))?];
+            // A choice among stars is a rating: "4 stars", "Love it", "★".
+            let kind = if role.is_choice() && k.kind == Kind::Like { Kind::Rating } else { k.kind };
+            Some((kind, k.effect))
+        };
+        // Strong words (labels people read) decide first; weak ones (class names, ids) only if no strong word
+        // does, so they are read only then.
+        if let Some(found) = by_words(&words.strong).or_else(|| by_words(&Words::weak_of(&path[..=control]).weak)) {
+            return Some(found);
         }
         // Patterns the words of the group tell: a star in "Rate this recipe", a label in a "Labels" picker.
         if role.is_choice() && self.rating_groups.occurs_in(&context().strong) {
