@@ -15,11 +15,13 @@
 //! form or dialog) lets `flow` count an act that spans a menu, a dialog and a submit once.
 
 use crate::element::{self, dialog_or_form_from, Role, Words};
+use crate::fnv::Fnv1a;
 use crate::generic::{Evidence, Generic};
 use crate::model::{Action, Effect, Element, Kind, Labour, Observation};
 use crate::rules::{bundled_rules, AmountSource, Rule, RuleEffect, ValueSource};
 use crate::site::site_of;
 use std::borrow::Cow;
+use std::hash::Hasher;
 
 /// How far above the clicked node a rule's target may be.
 const TARGET_DEPTH: usize = 8;
@@ -339,13 +341,13 @@ fn stage_and_scope(obs: &Observation, control: usize) -> (Stage, Option<String>)
 
 /// The form or dialog at `index` in the chain, as a content-free key.
 fn scope_key(obs: &Observation, index: usize) -> String {
-    let mut h = Fnv::new();
-    h.write(without_fragment(&obs.url));
+    let mut h = Fnv1a::default();
+    h.write_part(without_fragment(&obs.url));
     for el in &obs.path[index..] {
-        h.write(el.tag.as_bytes());
-        h.write(&el.nth.to_le_bytes());
+        h.write_part(el.tag.as_bytes());
+        h.write_part(&el.nth.to_le_bytes());
     }
-    hex16(h.0)
+    hex16(h.finish())
 }
 
 /// Words that mark a text field as a tag editor, in the supported languages.
@@ -379,29 +381,29 @@ fn first_digits(value: &str) -> Option<&str> {
 
 /// Key of an item the page names by number (a post id): the same wherever on the page the control sits.
 fn named_item_key(site: &str, kind: Kind, number: &str) -> String {
-    let mut h = Fnv::new();
-    h.write(site.as_bytes());
-    h.write(kind.as_str().as_bytes());
-    h.write(number.as_bytes());
-    hex16(h.0)
+    let mut h = Fnv1a::default();
+    h.write_part(site.as_bytes());
+    h.write_part(kind.as_str().as_bytes());
+    h.write_part(number.as_bytes());
+    hex16(h.finish())
 }
 
 /// A content-free key for the thing acted on: a hash of the site, the page address without fragment,
 /// the item element's position in the document and the kind. One-shot actions (a submitted post, a tag
 /// typed) are their own items.
 pub fn item_key(site: &str, obs: &Observation, index: usize, kind: Kind, one_shot: bool) -> String {
-    let mut h = Fnv::new();
-    h.write(site.as_bytes());
-    h.write(without_fragment(&obs.url));
-    h.write(kind.as_str().as_bytes());
+    let mut h = Fnv1a::default();
+    h.write_part(site.as_bytes());
+    h.write_part(without_fragment(&obs.url));
+    h.write_part(kind.as_str().as_bytes());
     if one_shot {
-        h.write(obs.id.as_bytes());
+        h.write_part(obs.id.as_bytes());
     }
     for el in obs.path.iter().skip(index) {
-        h.write(el.tag.as_bytes());
-        h.write(&el.nth.to_le_bytes());
+        h.write_part(el.tag.as_bytes());
+        h.write_part(&el.nth.to_le_bytes());
     }
-    hex16(h.0)
+    hex16(h.finish())
 }
 
 /// The address up to its fragment, as bytes: the same bytes as `split('#').next()`, found by a byte search.
@@ -417,25 +419,6 @@ fn hex16(hash: u64) -> String {
         *digit = b"0123456789abcdef"[(hash >> ((15 - at) * 4)) as usize & 0xf];
     }
     String::from_utf8_lossy(&key).into_owned()
-}
-
-/// FNV-1a, 64 bits: stable across builds and platforms, which `std`'s hasher does not promise.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        // separator, so ("ab","c") and ("a","bc") differ
-        self.0 ^= 0xff;
-        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-    }
 }
 
 #[cfg(test)]

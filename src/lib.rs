@@ -53,6 +53,7 @@ pub mod data;
 pub mod element;
 pub mod error;
 pub mod flow;
+pub mod fnv;
 pub mod fuzz;
 pub mod generic;
 pub mod keys;

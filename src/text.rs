@@ -1,7 +1,8 @@
 //! Word-level text matching for labels in any language: lower-cased tokens, with camelCase and
 //! kebab-case identifiers split, so that "likeBtn", "like-button" and "Like" all contain the word "like".
 
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::fnv::Fnv1a;
+use std::hash::BuildHasherDefault;
 
 /// Splits text into lower-case word tokens. Apostrophes stay inside words ("j'aime", "don't").
 pub fn tokens(text: &str) -> Vec<String> {
@@ -11,7 +12,15 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// [`tokens`], appended to `out` (one allocation per token, none for the list when it has room).
+#[inline]
 pub fn push_tokens(text: &str, out: &mut Vec<String>) {
+    push_tokens_by(text, out, true);
+}
+
+/// [`push_tokens`]; with `ascii_by_bytes`, ASCII characters (class names, ids, most labels) take byte tests
+/// instead of the Unicode tables, with the same answers (a click's words are read on every click; a test
+/// compares both ways).
+fn push_tokens_by(text: &str, out: &mut Vec<String>, ascii_by_bytes: bool) {
     // A finished word loses its trailing apostrophes in place ("students'" → "students").
     fn finish(word: &mut String, out: &mut Vec<String>) {
         let kept = word.trim_end_matches('\'').len();
@@ -22,28 +31,12 @@ pub fn push_tokens(text: &str, out: &mut Vec<String>) {
     let mut prev_lower = false;
     for c in text.chars() {
         let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
-        // ASCII (class names, ids, most labels): the same steps as below with byte tests, which skip the
-        // Unicode tables (a click's words are read on every click).
-        if c.is_ascii() {
-            let b = c as u8;
-            if b.is_ascii_alphanumeric() || (b == b'\'' && !word.is_empty()) || (b == b'+' && word.is_empty()) {
-                if b.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                prev_lower = b.is_ascii_lowercase();
-                word.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                prev_lower = false;
-                if !word.is_empty() {
-                    finish(&mut word, out);
-                }
-            }
+        // No ASCII character is an emoji or a part of one.
+        let ascii = ascii_by_bytes && c.is_ascii();
+        if !ascii && is_emoji_modifier(c) {
             continue;
         }
-        if is_emoji_modifier(c) {
-            continue;
-        }
-        if is_emoji_char(c) {
+        if !ascii && is_emoji_char(c) {
             // An emoji is a word of its own ("👍12" → "👍", "12"): reactions are labelled by them.
             prev_lower = false;
             if !word.is_empty() {
@@ -52,13 +45,20 @@ pub fn push_tokens(text: &str, out: &mut Vec<String>) {
             out.push(c.to_string());
             continue;
         }
-        if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
+        let alphanumeric = if ascii { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+        if alphanumeric || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
             // camelCase boundary: "likeBtn" → "like", "btn"
-            if c.is_uppercase() && prev_lower && !word.is_empty() {
+            let upper = if ascii { c.is_ascii_uppercase() } else { c.is_uppercase() };
+            if upper && prev_lower && !word.is_empty() {
                 out.push(std::mem::take(&mut word));
             }
-            prev_lower = c.is_lowercase();
-            word.extend(c.to_lowercase());
+            if ascii {
+                prev_lower = c.is_ascii_lowercase();
+                word.push(c.to_ascii_lowercase());
+            } else {
+                prev_lower = c.is_lowercase();
+                word.extend(c.to_lowercase());
+            }
         } else {
             prev_lower = false;
             if !word.is_empty() {
@@ -100,31 +100,11 @@ impl Phrase {
 /// of the haystack rather than a scan per phrase. Each phrase carries a tag (its kind's rank).
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
-    by_first: std::collections::HashMap<String, Vec<(usize, Vec<String>)>, BuildHasherDefault<Fnv1a>>,
+    by_first: ByFirstWord,
 }
 
-/// FNV-1a for the phrase index: its keys are the bundled lexicon's words, which no page chooses, so the
-/// standard library's keyed SipHash (against crafted keys) buys nothing here, and it was a third of a lookup.
-#[derive(Debug, Clone, Copy)]
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Fnv1a {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+/// First word → (tag, the phrase's other words), hashed with FNV-1a: the keys are our lexicon's (`crate::fnv`).
+type ByFirstWord = std::collections::HashMap<String, Vec<(usize, Vec<String>)>, BuildHasherDefault<Fnv1a>>;
 
 impl PhraseSet {
     pub fn new(tagged: impl IntoIterator<Item = (usize, Phrase)>) -> PhraseSet {
@@ -183,47 +163,6 @@ pub fn first_number(text: &str) -> Option<f32> {
 mod tests {
     use super::*;
 
-    /// `push_tokens` before its ASCII fast path: every character through the Unicode tests.
-    fn tokens_char_by_char(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let finish = |word: &mut String, out: &mut Vec<String>| {
-            let kept = word.trim_end_matches('\'').len();
-            word.truncate(kept);
-            out.push(std::mem::take(word));
-        };
-        let (mut word, mut prev_lower) = (String::new(), false);
-        for c in text.chars() {
-            let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
-            if is_emoji_modifier(c) {
-                continue;
-            }
-            if is_emoji_char(c) {
-                prev_lower = false;
-                if !word.is_empty() {
-                    finish(&mut word, &mut out);
-                }
-                out.push(c.to_string());
-                continue;
-            }
-            if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) || (c == '+' && word.is_empty()) {
-                if c.is_uppercase() && prev_lower && !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                prev_lower = c.is_lowercase();
-                word.extend(c.to_lowercase());
-            } else {
-                prev_lower = false;
-                if !word.is_empty() {
-                    finish(&mut word, &mut out);
-                }
-            }
-        }
-        if !word.is_empty() {
-            finish(&mut word, &mut out);
-        }
-        out
-    }
-
     /// The fast path changes no token: 200,000 strings drawn from pieces that exercise every branch
     /// (camelCase, apostrophes of both kinds, `+`, digits, accents, emoji and their modifiers, spaces and
     /// punctuation), ASCII and not mixed within a word.
@@ -240,7 +179,9 @@ mod tests {
         for _ in 0..200_000 {
             let n = (next() % 6) as usize;
             let text: String = (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
-            assert_eq!(tokens(&text), tokens_char_by_char(&text), "{text:?}");
+            let mut by_tables = Vec::new();
+            push_tokens_by(&text, &mut by_tables, false);
+            assert_eq!(tokens(&text), by_tables, "{text:?}");
         }
     }
 

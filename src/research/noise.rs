@@ -4,6 +4,8 @@
 //! exporting twice gives the same noisy rows: a participant who exports again does not hand out a second,
 //! independent draw that averaging could cancel.
 
+use std::hash::Hasher;
+
 /// A source of random 64-bit words (injectable: tests pass a seeded one).
 pub trait Rng {
     fn next_u64(&mut self) -> u64;
@@ -25,12 +27,9 @@ impl SplitMix64 {
 
     /// A generator for one row: the secret seed mixed with the row's key (FNV-1a).
     pub fn for_key(seed: u64, key: &str) -> Self {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in key.bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        let mut rng = SplitMix64(seed ^ hash);
+        let mut hash = crate::fnv::Fnv1a::default();
+        hash.write(key.as_bytes());
+        let mut rng = SplitMix64(seed ^ hash.finish());
         rng.next_u64();
         rng
     }
