@@ -20,6 +20,15 @@ use crate::text::{first_number, push_tokens, Phrase};
 /// empty, so the empty word (which costs no allocation) cannot be mistaken for one.
 pub const SEPARATOR: &str = "";
 
+/// The attributes whose words people read (with the element's own text): its strong words.
+const LABELS: [&str; 7] = ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"];
+
+/// Whether two states of one element read the same to a person: same text, same labelling attributes.
+/// Cheaper than comparing their words, which would tokenise both.
+pub fn reads_the_same(a: &Element, b: &Element) -> bool {
+    a.text == b.text && LABELS.iter().all(|name| a.attr(name) == b.attr(name))
+}
+
 /// What a control says: the words people read (strong) and the words of identifiers (weak).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Words {
@@ -58,7 +67,7 @@ impl Words {
     }
 
     fn add_strong(&mut self, el: &Element, with_text: bool) {
-        for attr in ["aria-label", "title", "alt", "data-testid", "data-tooltip", "aria-description", "value"] {
+        for attr in LABELS {
             if let Some(v) = el.attr(attr) {
                 push_tokens(v, &mut self.strong);
                 self.strong.push(SEPARATOR.into());

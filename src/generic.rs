@@ -16,7 +16,7 @@
 //! ```
 //! Its data (keywords, control and exclusion selectors) is `data/rules/generic.json`.
 
-use crate::element::{self, declares_state, is_read_only, Role, State, Words};
+use crate::element::{self, declares_state, is_read_only, reads_the_same, Role, State, Words};
 use crate::error::{Error, Result};
 use crate::model::{Effect, Element, Kind};
 use crate::selector::Selector;
@@ -330,13 +330,15 @@ impl Generic {
         let before = self.state(el);
         let after_el = after.and_then(|a| a.first());
         let after_state = after_el.map(|e| self.state(e));
+        // Only a label that changed can have swapped: an unchanged one is not tokenised again.
+        let relabelled = after_el.filter(|a| !reads_the_same(el, a));
         let says_undo = |e: &Element| self.undo_phrases.occurs_in(&Words::strong_of(std::slice::from_ref(e), true).strong);
         if phrase_effect == Effect::Undo {
             // "Unlike" clicked: undone (whether or not the label swapped back).
-            return Some((Effect::Undo, if after_el.is_some_and(|a| !says_undo(a)) { Evidence::Changed } else { Evidence::Meaning }));
+            return Some((Effect::Undo, if relabelled.is_some_and(|a| !says_undo(a)) { Evidence::Changed } else { Evidence::Meaning }));
         }
         // A label that swaps to "Unlike" after the click shows the like took.
-        if after_el.is_some_and(says_undo) {
+        if relabelled.is_some_and(says_undo) {
             return Some((Effect::Add, Evidence::Changed));
         }
         let toggles = matches!(kind, Kind::Like | Kind::Tag) || matches!(role, Role::Switch | Role::Checkbox | Role::MenuItemCheckbox);

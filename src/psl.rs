@@ -124,7 +124,9 @@ impl Rules {
                 keyed.push(b'.');
             }
             keyed.extend_from_slice(&bytes[start..end]);
-            if self.contains(&keyed) {
+            // The list writes an exception only under a wildcard rule (a test holds it to that), so
+            // without one there is no exception to ask for.
+            if wildcard && self.contains(&keyed) {
                 // An exception: the suffix is the exception rule minus its leftmost label, and it prevails.
                 return (labels - 1, true);
             }
@@ -222,6 +224,18 @@ mod tests {
             }
         }
         assert!(rules.contains(b"com") && !rules.contains(b"com.example") && asked > 100_000, "{asked}");
+    }
+
+    /// `suffix_labels` asks for an exception only where the wildcard above it is a rule.
+    #[test]
+    fn every_exception_sits_under_a_wildcard_rule() {
+        let rules = rules();
+        let exceptions: Vec<&[u8]> = (0..rules.ends.len()).map(|i| rules.rule(i)).filter(|r| r.starts_with(b"!")).collect();
+        assert!(exceptions.len() >= 5, "{} exception rules", exceptions.len());
+        for exception in exceptions {
+            let parent = &exception[1..exception.iter().rposition(|&b| b == b'.').expect("an exception has two labels")];
+            assert!(rules.contains(&[parent, b".*"].concat()), "{:?}", String::from_utf8_lossy(exception));
+        }
     }
 
     #[test]

@@ -36,6 +36,10 @@ struct Compound {
     /// The attributes an element needs for this compound to match it, as bits of `Selector::names` (set
     /// for the `X` of `S X` alternatives only): a quick way to skip it on an element that lacks one.
     needs: u64,
+    /// For each value this compound looks for in an attribute (set with `needs`): the attribute's bit and
+    /// the ASCII letters of the value ([`letters_of`]). An element whose attribute lacks one of those
+    /// letters cannot match, which the walk of `matches_from_any` checks before any substring search.
+    letters: Vec<(usize, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,25 +81,45 @@ impl Selector {
         let mut names: Vec<String> = Vec::new();
         for complex in &mut alternatives {
             if let [(Combinator::Descendant, x)] = complex.ancestors.as_mut_slice() {
-                let wanted = x.attrs.iter().map(|a| a.name.as_str()).chain((!x.ids.is_empty()).then_some("id")).chain((!x.classes.is_empty()).then_some("class"));
-                for name in wanted {
+                // Each name the compound tests, with the value it looks for in it (none for `[name]`).
+                let wanted: Vec<(&str, Option<&str>)> = x
+                    .attrs
+                    .iter()
+                    .map(|a| (a.name.as_str(), a.op.value()))
+                    .chain(x.ids.iter().map(|id| ("id", Some(id.as_str()))))
+                    .chain(x.classes.iter().map(|class| ("class", Some(class.as_str()))))
+                    .collect();
+                let mut letters = Vec::new();
+                for (name, value) in wanted {
                     let bit = names.iter().position(|n| n == name).unwrap_or_else(|| {
                         names.push(name.to_string());
                         names.len() - 1
                     });
                     if bit < 64 {
                         x.needs |= 1 << bit;
+                        if let Some(value) = value.map(letters_of).filter(|&l| l != 0) {
+                            letters.push((bit, value));
+                        }
                     }
                 }
+                x.letters = letters;
             }
         }
         names.truncate(64);
         Ok(Selector { source: source.to_string(), alternatives, names })
     }
 
-    /// The bits of `names` that `el` has.
-    fn names_of(&self, el: &Element) -> u64 {
-        el.attrs.keys().filter_map(|key| self.names.iter().position(|n| n == key)).fold(0, |bits, bit| bits | 1 << bit)
+    /// The bits of `names` that `el` has; the ASCII letters of each of those attributes' values go to
+    /// `letters` (by bit).
+    fn names_of(&self, el: &Element, letters: &mut [u32]) -> u64 {
+        let mut bits = 0;
+        for (key, value) in el.attrs.iter() {
+            if let Some(bit) = self.names.iter().position(|n| n == key) {
+                bits |= 1 << bit;
+                letters[bit] = letters_of(value);
+            }
+        }
+        bits
     }
 
     pub fn source(&self) -> &str {
@@ -131,11 +155,14 @@ impl Selector {
             .map(|c| if c.inside().is_some() { starts.clone().find(|&i| c.subject.matches(&chain[i])).unwrap_or(usize::MAX) } else { usize::MAX })
             .collect();
         if let Some(&from) = lowest.iter().min().filter(|&&from| from != usize::MAX) {
+            let mut letters = vec![0u32; self.names.len()];
             for (j, el) in chain.iter().enumerate().skip(from + 1) {
-                let has = self.names_of(el);
+                let has = self.names_of(el, &mut letters);
                 for (c, &start) in self.alternatives.iter().zip(&lowest) {
                     if let Some(x) = c.inside().filter(|_| start < j) {
-                        if x.needs & !has == 0 && x.matches(el) {
+                        // `letters` holds this element's values for every bit of `needs` once `has` covers it.
+                        let may_match = x.needs & !has == 0 && x.letters.iter().all(|&(bit, wanted)| wanted & !letters[bit] == 0);
+                        if may_match && x.matches(el) {
                             return true;
                         }
                     }
@@ -180,10 +207,7 @@ impl Compound {
 impl AttrTest {
     fn matches(&self, el: &Element) -> bool {
         let Some(raw) = el.attr(&self.name) else { return false };
-        let wanted = match &self.op {
-            AttrOp::Exists => return true,
-            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => v,
-        };
+        let Some(wanted) = self.op.value() else { return true };
         if !self.ignore_case {
             return self.op.test(raw, wanted, false);
         }
@@ -198,6 +222,14 @@ impl AttrTest {
 }
 
 impl AttrOp {
+    /// The value looked for (`None` for `[name]`).
+    fn value(&self) -> Option<&str> {
+        match self {
+            AttrOp::Exists => None,
+            AttrOp::Equals(v) | AttrOp::Word(v) | AttrOp::Prefix(v) | AttrOp::Suffix(v) | AttrOp::Contains(v) | AttrOp::DashPrefix(v) => Some(v),
+        }
+    }
+
     /// The test on `value` against `wanted` (lower-case when `ascii_ci`), ASCII letters of `value` compared
     /// lower-cased when `ascii_ci`.
     fn test(&self, value: &str, wanted: &str, ascii_ci: bool) -> bool {
@@ -233,6 +265,33 @@ impl AttrOp {
         }
     }
 }
+
+/// The ASCII letters in `value`, case folded, as bits `a` = 0 … `z` = 25; every bit for a value with a
+/// non-ASCII character (its lower case may hold ASCII letters, as the Kelvin sign's `k` does). A value that
+/// holds another, in any case, holds all its letters: the bits are a test that can only rule a match out.
+fn letters_of(value: &str) -> u32 {
+    let bits = value.bytes().fold(0u32, |bits, b| bits | 1 << LETTER_BIT[usize::from(b)]);
+    if bits & NOT_ASCII != 0 { u32::MAX } else { bits & ALPHABET }
+}
+
+const ALPHABET: u32 = (1 << 26) - 1;
+const NOT_ASCII: u32 = 1 << 31;
+
+/// Each byte's bit in [`letters_of`]: its letter's (either case), 26 for any other ASCII byte, 31 for a
+/// byte of a non-ASCII character. A table: one load per byte, no branch.
+const LETTER_BIT: [u8; 256] = {
+    let mut table = [26u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if b >= 0x80 {
+            table[b] = 31;
+        } else if (b as u8).is_ascii_alphabetic() {
+            table[b] = (b as u8 | 0x20) - b'a';
+        }
+        b += 1;
+    }
+    table
+};
 
 /// Where the first byte that equals `first` once `case_bit` is set in it lies, eight bytes at a time: the
 /// `*=` scans run on every ancestor of every click, and most values hold no candidate at all.
@@ -460,6 +519,11 @@ pub(crate) mod tests {
             el("d", &[]),
             el("div", &[("role", "dialog"), ("id", "a")]),
             el("input", &[("type", "search")]),
+            // Letters of "cookie" without the word, the word in capitals, and a Kelvin sign that lower-cases
+            // to the word's `k`: the letters' test may only rule out what the full test would.
+            el("div", &[("class", "kiosk eco")]),
+            el("div", &[("aria-modal", "true"), ("aria-label", "Manage COOKIE settings")]),
+            el("div", &[("id", "coo\u{212A}ie-bar")]),
             el("body", &[]),
         ];
         // Every chain of up to four pieces (with repeats), every last start.
