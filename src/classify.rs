@@ -414,8 +414,11 @@ fn without_fragment(url: &str) -> &[u8] {
 
 /// `format!("{:016x}", hash)` without the formatting machinery (a key is made on every click).
 fn hex16(hash: u64) -> String {
-    let digits: Vec<u8> = (0..16).rev().map(|at| b"0123456789abcdef"[(hash >> (at * 4)) as usize & 0xf]).collect();
-    String::from_utf8(digits).expect("hex digits are ASCII")
+    let mut key = [0u8; 16];
+    for (at, digit) in key.iter_mut().enumerate() {
+        *digit = b"0123456789abcdef"[(hash >> ((15 - at) * 4)) as usize & 0xf];
+    }
+    String::from_utf8_lossy(&key).into_owned()
 }
 
 #[cfg(test)]

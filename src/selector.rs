@@ -82,14 +82,12 @@ impl Selector {
         for complex in &mut alternatives {
             if let [(Combinator::Descendant, x)] = complex.ancestors.as_mut_slice() {
                 // Each name the compound tests, with the value it looks for in it (none for `[name]`).
-                let wanted: Vec<(&str, Option<&str>)> = x
+                let wanted = x
                     .attrs
                     .iter()
                     .map(|a| (a.name.as_str(), a.op.value()))
                     .chain(x.ids.iter().map(|id| ("id", Some(id.as_str()))))
-                    .chain(x.classes.iter().map(|class| ("class", Some(class.as_str()))))
-                    .collect();
-                let mut letters = Vec::new();
+                    .chain(x.classes.iter().map(|class| ("class", Some(class.as_str()))));
                 for (name, value) in wanted {
                     let bit = names.iter().position(|n| n == name).unwrap_or_else(|| {
                         names.push(name.to_string());
@@ -98,11 +96,10 @@ impl Selector {
                     if bit < 64 {
                         x.needs |= 1 << bit;
                         if let Some(value) = value.map(letters_of).filter(|&l| l != 0) {
-                            letters.push((bit, value));
+                            x.letters.push((bit, value));
                         }
                     }
                 }
-                x.letters = letters;
             }
         }
         names.truncate(64);
