@@ -66,13 +66,14 @@ pub async fn on_wake(store: &IdbStore, core: &Core) {
         return;
     }
     let now = js_sys::Date::now();
-    let last: f64 = store.meta("last_retention").await.ok().flatten().and_then(|j| j.parse().ok()).unwrap_or(0.0);
+    // Whole milliseconds, written and read as an integer: no float formatting or parsing in the module.
+    let last = store.meta("last_retention").await.ok().flatten().and_then(|j| j.parse::<u64>().ok()).unwrap_or(0) as f64;
     if now - last < 6.0 * 3_600_000.0 {
         return;
     }
     match core.apply_retention(store, now).await {
         Ok(_) => {
-            let _ = store.put_meta("last_retention", &now.to_string()).await;
+            let _ = store.put_meta("last_retention", &(now as u64).to_string()).await;
         }
         Err(e) => web_sys::console::warn_1(&format!("digitus: retention: {e}").into()),
     }
