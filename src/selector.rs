@@ -152,7 +152,8 @@ impl Selector {
             .map(|c| if c.inside().is_some() { starts.clone().find(|&i| c.subject.matches(&chain[i])).unwrap_or(usize::MAX) } else { usize::MAX })
             .collect();
         if let Some(&from) = lowest.iter().min().filter(|&&from| from != usize::MAX) {
-            let mut letters = vec![0u32; self.names.len()];
+            // `names` holds at most 64 (the bits of `needs`): no allocation on the walk of every click.
+            let mut letters = [0u32; 64];
             for (j, el) in chain.iter().enumerate().skip(from + 1) {
                 let has = self.names_of(el, &mut letters);
                 for (c, &start) in self.alternatives.iter().zip(&lowest) {

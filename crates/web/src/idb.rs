@@ -495,8 +495,8 @@ impl Store for IdbStore {
             let mut off_totals: Vec<(Bucket, Totals, i64)> = Vec::new();
             for v in old_rollups {
                 // Deleted by the key it was stored under, whatever wrote it.
-                let row = from_js::<FlatBookRow>(v)?;
-                let key = row.key.clone().ok_or_else(|| Error::Storage("a rollup row without its key".into()))?;
+                let mut row = from_js::<FlatBookRow>(v)?;
+                let key = row.key.take().ok_or_else(|| Error::Storage("a rollup row without its key".into()))?;
                 let row = Rollup::try_from(row)?;
                 rollup_deletes.push(JsValue::from_str(&key));
                 off_totals.push((row.bucket, row.totals, -1));
