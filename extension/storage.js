@@ -35,10 +35,11 @@ async function exportBackup() {
   const button = $("export");
   button.disabled = true;
   $("export-link").hidden = true;
+  let exporter;
   try {
     await ready();
     // Paused sites and the install id only when the user asks for a full backup.
-    const exporter = await BackupExport.open(undefined, $("export-full").checked);
+    exporter = await BackupExport.open(undefined, $("export-full").checked);
     const parts = [];
     for (let chunk; (chunk = await exporter.step(5000)) !== undefined; ) {
       parts.push(chunk);
@@ -56,6 +57,7 @@ async function exportBackup() {
   } catch (e) {
     say("export-status", String(e.message ?? e), "bad");
   } finally {
+    exporter?.close(); // its connection to the database, which would hold back an upgrade or a deletion
     button.disabled = false;
   }
 }

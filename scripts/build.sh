@@ -8,7 +8,7 @@
 WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-364000}
 # The pages module (the background starts it only when an extension page asks; the options page and the
 # classroom lab load it too) has its own budget.
-PAGES_BUDGET_GZIP=${DIGITUS_PAGES_BUDGET:-521000}
+PAGES_BUDGET_GZIP=${DIGITUS_PAGES_BUDGET:-521500}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # DIGITUS_OUT moves build/ and dist/ elsewhere (parallel work on one checkout); default: the checkout.

@@ -189,7 +189,10 @@ window.bench = {
     const parts = [];
     for (let c; (c = await exporter.step(5000)) !== undefined; ) parts.push(c);
     const blob = new Blob([await exporter.head(), ...parts, exporter.tail()], { type: "application/json" });
-    return { ms: performance.now() - t, bytes: blob.size, events: exporter.done() };
+    const ms = performance.now() - t;
+    const events = exporter.done();
+    exporter.close();
+    return { ms, bytes: blob.size, events };
   },
   async dexieExport(name) {
     const db = dexie(name);

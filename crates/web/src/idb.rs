@@ -29,7 +29,7 @@ use crate::raw::{self, RawDb};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransactionMode};
 
 pub const DB_NAME: &str = "digitus";
@@ -224,6 +224,13 @@ impl IdbStore {
         Ok(self.raw.get().expect("set above"))
     }
 
+    /// Asks for the page of up to `limit` events after id `after` (from the first when `None`), in id order,
+    /// and answers at once: the read runs in IndexedDB while the caller does other work (an export writes
+    /// out one page while the next is read), and [`PageAhead::rows`] waits for it.
+    pub async fn ask_events_after(&self, after: Option<&str>, limit: usize) -> Result<PageAhead> {
+        PageAhead::ask(self.raw().await?, after, limit)
+    }
+
     /// Object store names of the open database (tests check no historical store was dropped).
     pub fn store_names(&self) -> Vec<String> {
         self.db.store_names()
@@ -342,15 +349,7 @@ impl Store for IdbStore {
 
     async fn events_after(&self, after: Option<&str>, limit: usize) -> Result<Vec<Event>> {
         // One getAll, then the page crosses into Rust as one JSON text (a page of an export is thousands of rows).
-        let raw = self.raw().await?;
-        let range = match after {
-            Some(a) => IdbKeyRange::lower_bound_with_open(&JsValue::from_str(a), true).map_err(|e| raw::failure("key range", e))?.into(),
-            None => JsValue::NULL,
-        };
-        let tx = raw.transaction(&[EVENTS], IdbTransactionMode::Readonly)?;
-        let store = tx.object_store(EVENTS).map_err(|e| raw::failure(EVENTS, e))?;
-        let request = store.get_all_with_key_and_limit(&range, limit.min(u32::MAX as usize) as u32).map_err(|e| raw::failure("getAll", e))?;
-        let rows = raw::settle(&request).await?;
+        let rows = self.ask_events_after(after, limit).await?.rows().await?;
         raw::values_of(&rows)
     }
 
@@ -635,3 +634,25 @@ async fn finish<T>(tx: rexie::Transaction, result: Result<T>) -> Result<T> {
     }
 }
 
+/// A page of events asked for and not yet read ([`IdbStore::ask_events_after`]).
+pub struct PageAhead(raw::Pending);
+
+impl PageAhead {
+    /// Issues the page's getAll on `raw` (kept out of the async callers, which each would carry a copy).
+    #[inline(never)]
+    fn ask(raw: &RawDb, after: Option<&str>, limit: usize) -> Result<PageAhead> {
+        let range = match after {
+            Some(a) => IdbKeyRange::lower_bound_with_open(&JsValue::from_str(a), true).map_err(|e| raw::failure("key range", e))?.into(),
+            None => JsValue::NULL,
+        };
+        let tx = raw.transaction(&[EVENTS], IdbTransactionMode::Readonly)?;
+        let store = tx.object_store(EVENTS).map_err(|e| raw::failure(EVENTS, e))?;
+        let request = store.get_all_with_key_and_limit(&range, limit.min(u32::MAX as usize) as u32).map_err(|e| raw::failure("getAll", e))?;
+        Ok(PageAhead(raw::Pending::watch(request)))
+    }
+
+    /// The page's stored rows, as IndexedDB answered them (in id order).
+    pub async fn rows(self) -> Result<Array> {
+        Ok(self.0.outcome().await?.unchecked_into())
+    }
+}

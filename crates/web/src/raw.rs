@@ -64,19 +64,40 @@ impl RawDb {
 
 /// Waits for `request` (the last of a round) and answers its result; fails with its error.
 pub async fn settle(request: &IdbRequest) -> Result<JsValue> {
-    let promise = Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    let outcome = JsFuture::from(promise).await;
-    request.set_onsuccess(None);
-    request.set_onerror(None);
-    match outcome {
-        Ok(_) => request.result().map_err(|e| js_failure("result", e)),
-        Err(_) => Err(match request.error() {
-            Ok(Some(e)) => dom_error(&e),
-            _ => Error::Storage("request failed".into()),
-        }),
+    Pending::watch(request.clone()).outcome().await
+}
+
+/// A request being watched from the moment it was issued, so it may complete before anyone awaits it: a
+/// page of an export is asked for while the page before is still being written out.
+pub struct Pending {
+    request: IdbRequest,
+    done: Promise,
+}
+
+impl Pending {
+    /// Starts watching `request` (call it in the same task that issued the request: its success cannot
+    /// have been dispatched yet).
+    pub fn watch(request: IdbRequest) -> Pending {
+        let done = Promise::new(&mut |resolve, reject| {
+            request.set_onsuccess(Some(&resolve));
+            request.set_onerror(Some(&reject));
+        });
+        Pending { request, done }
+    }
+
+    /// The request's result once it succeeded; its error otherwise.
+    pub async fn outcome(self) -> Result<JsValue> {
+        let outcome = JsFuture::from(self.done).await;
+        let request = self.request;
+        request.set_onsuccess(None);
+        request.set_onerror(None);
+        match outcome {
+            Ok(_) => request.result().map_err(|e| js_failure("result", e)),
+            Err(_) => Err(match request.error() {
+                Ok(Some(e)) => dom_error(&e),
+                _ => Error::Storage("request failed".into()),
+            }),
+        }
     }
 }
 

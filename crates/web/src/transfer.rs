@@ -15,7 +15,7 @@
 //! only (feature "pages"); the background module keeps `on_wake`.
 #![cfg_attr(not(feature = "pages"), allow(unused_imports, dead_code))]
 
-use crate::idb::{IdbStore, DB_NAME};
+use crate::idb::{IdbStore, PageAhead, DB_NAME};
 use crate::to_js;
 use digitus::api::Core;
 use digitus::backup::{Backup, Scope, Writer, IMPORT_BATCH};
@@ -148,6 +148,9 @@ struct ExportState {
     store: IdbStore,
     scope: Scope,
     writer: RefCell<Writer>,
+    /// The next page, asked for while the one before was being written.
+    ahead: RefCell<Option<PageAhead>>,
+    /// The id of the last event written: where the next page starts when none was asked ahead.
     after: RefCell<Option<String>>,
     finished: Cell<bool>,
     total: u64,
@@ -173,6 +176,7 @@ impl BackupExport {
             store,
             scope,
             writer: RefCell::new(Writer::new()),
+            ahead: RefCell::new(None),
             after: RefCell::new(None),
             finished: Cell::new(false),
             total,
@@ -197,12 +201,28 @@ impl BackupExport {
             if state.finished.get() {
                 return Ok(JsValue::UNDEFINED);
             }
-            let after = state.after.borrow().clone();
-            let page = state.store.events_after(after.as_deref(), max.clamp(1, 50_000)).await.map_err(js_error)?;
-            if page.is_empty() {
+            let limit = max.clamp(1, 50_000);
+            let ahead = state.ahead.borrow_mut().take();
+            let ahead = match ahead {
+                Some(ahead) => ahead,
+                None => {
+                    let after = state.after.borrow().clone();
+                    state.store.ask_events_after(after.as_deref(), limit).await.map_err(js_error)?
+                }
+            };
+            let rows = ahead.rows().await.map_err(js_error)?;
+            if rows.length() == 0 {
                 state.finished.set(true);
                 return Ok(JsValue::UNDEFINED);
             }
+            // The next page is asked for before this one is parsed and written: IndexedDB reads it meanwhile.
+            // (A row without a string id fails the parse below, so `after` is only a hint until then.)
+            let last_id = js_sys::Reflect::get(&rows.at(-1), &JsValue::from_str("id")).ok().and_then(|id| id.as_string());
+            if let Some(id) = &last_id {
+                let next = state.store.ask_events_after(Some(id), limit).await.map_err(js_error)?;
+                *state.ahead.borrow_mut() = Some(next);
+            }
+            let page: Vec<digitus::model::Event> = crate::raw::values_of(&rows).map_err(js_error)?;
             *state.after.borrow_mut() = page.last().map(|e| e.id.clone());
             let text = state.writer.borrow_mut().page(&page).map_err(|e| js_error(Error::from(e)))?;
             Ok(JsValue::from_str(&text))
@@ -228,6 +248,13 @@ impl BackupExport {
 
     pub fn tail(&self) -> String {
         self.state.writer.borrow().tail().to_string()
+    }
+
+    /// Closes the export's connection to the database (an open one holds back a schema upgrade or a deletion).
+    pub fn close(self) {
+        if let Ok(state) = Rc::try_unwrap(self.state) {
+            state.store.close();
+        }
     }
 }
 
