@@ -99,6 +99,13 @@ impl Writer {
 
     /// One page of events as text, to be put after the header, in order.
     pub fn page(&mut self, events: &[Event]) -> Result<String, BackupError> {
+        let out = self.page_bytes(events)?;
+        String::from_utf8(out).map_err(|e| BackupError(e.to_string()))
+    }
+
+    /// The same page as UTF-8 bytes, for a file built from bytes (a browser's `Blob`): no check and no
+    /// conversion to another string type on the way.
+    pub fn page_bytes(&mut self, events: &[Event]) -> Result<Vec<u8>, BackupError> {
         // Every event written into one buffer (no text per event).
         let mut out = Vec::with_capacity(events.len() * 256);
         for event in events {
@@ -106,7 +113,7 @@ impl Writer {
             serde_json::to_writer(&mut out, event).map_err(|e| BackupError(e.to_string()))?;
             self.counts.add(event);
         }
-        String::from_utf8(out).map_err(|e| BackupError(e.to_string()))
+        Ok(out)
     }
 
     pub fn counts(&self) -> &Counts {

@@ -194,7 +194,8 @@ impl BackupExport {
         self.state.writer.borrow().counts().events as f64
     }
 
-    /// The next page of up to `max` events as text, or `undefined` once every event is written.
+    /// The next page of up to `max` events as UTF-8 bytes (a part of the file's `Blob`), or `undefined` once
+    /// every event is written.
     pub fn step(&self, max: usize) -> js_sys::Promise {
         let state = Rc::clone(&self.state);
         wasm_bindgen_futures::future_to_promise(async move {
@@ -224,8 +225,8 @@ impl BackupExport {
             }
             let page: Vec<digitus::model::Event> = crate::raw::values_of(&rows).map_err(js_error)?;
             *state.after.borrow_mut() = page.last().map(|e| e.id.clone());
-            let text = state.writer.borrow_mut().page(&page).map_err(|e| js_error(Error::from(e)))?;
-            Ok(JsValue::from_str(&text))
+            let bytes = state.writer.borrow_mut().page_bytes(&page).map_err(|e| js_error(Error::from(e)))?;
+            Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
         })
     }
 
