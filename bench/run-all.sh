@@ -29,7 +29,7 @@ section "sizes"
 section "worker cold start (Chromium, 8 runs)"
 run node bench/browser/coldstart.mjs 8
 section "sensor per click and heavy page load, with and without the extension (Chromium)"
-run node bench/browser/detection.mjs 40 12
+run node bench/browser/detection.mjs 40 60
 section "content scripts' CPU per click and per page load, by script and function (Chromium, sampled)"
 run node bench/browser/sensor-profile.mjs 40
 section "storage: Digitus and Dexie on the same events (Chromium, $EVENTS events, $RUNS runs)"

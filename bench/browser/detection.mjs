@@ -5,6 +5,7 @@
 //     with the extension minus without it, divided by N;
 //  2. load time of the heavy page (60,000 elements built during load) with and without the extension:
 //     PerformanceNavigationTiming loadEventEnd, median of R loads each (the two browsers take turns), and the ratio;
+//     and the renderer main thread's CPU time per load (CDP ThreadTime, until 500 ms after load), median and ratio;
 //  3. click → recorded latency: a trusted click on a like button (tests/fixtures/pages/like.html, flips 150 ms
 //     later), then an extension page polls the summary every 10 ms until the like is counted; once with the
 //     tab left open, once with the tab closed 150 ms after the click (a like that is lost is reported as such).
@@ -43,18 +44,35 @@ async function loadTimes(browsers) {
   const pages = [];
   for (const b of browsers) pages.push(await b.context.newPage());
   for (const page of pages) await page.goto(HEAVY, { timeout: 180_000 }); // warm the HTTP and compile caches once
+  // The renderer's main-thread CPU time (CDP ThreadTime) per load as well: unlike the load's wall-clock
+  // time, it does not grow when other processes take the shared cores away, so a 1% difference can show.
+  const sessions = [];
+  for (const [k, page] of pages.entries()) {
+    sessions.push(await browsers[k].context.newCDPSession(page));
+    await sessions[k].send("Performance.enable");
+  }
+  const threadTime = async (k) => (await sessions[k].send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime").value * 1000;
   const times = pages.map(() => []);
+  const cpu = pages.map(() => []);
   for (let i = 0; i < loads; i++) {
     const order = pages.map((_, k) => (k + i) % pages.length);
     for (const k of order) {
       // In front: a tab behind another (the welcome tab the extension opens on install) renders at about one
       // frame a second. (Single loads still vary twofold or more, with or without the extension.)
       await pages[k].bringToFront();
-      await pages[k].goto(`${HEAVY}?run=${i}`, { waitUntil: "load", timeout: 180_000 });
+      // Counted from the navigation's commit: a navigation may move to a new renderer process, whose counter
+      // starts again, and before the commit the page does no work of its own.
+      await pages[k].goto(`${HEAVY}?run=${i}`, { waitUntil: "commit", timeout: 180_000 });
+      const before = await threadTime(k);
+      await pages[k].waitForLoadState("load", { timeout: 180_000 });
+      // The content scripts start at document_idle, which may come after load: both sides wait alike.
+      await pages[k].waitForTimeout(500);
+      const used = (await threadTime(k)) - before;
+      if (used > 0) cpu[k].push(used);
       times[k].push(await pages[k].evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd));
     }
   }
-  return times;
+  return { times, cpu };
 }
 
 /** Main-thread time per trusted click, from CDP's cumulative ScriptDuration, TaskDuration and ThreadTime.
@@ -102,6 +120,16 @@ async function clickCost({ context }) {
   };
 }
 
+/** 95% interval of median(a) / median(b), from 2,000 bootstrap resamples of both (a fixed seed: the same
+ * loads give the same interval). */
+function ratioInterval(a, b) {
+  let state = 0x2545f491;
+  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const resample = (xs) => xs.map(() => xs[Math.floor(random() * xs.length)]);
+  const ratios = Array.from({ length: 2000 }, () => median(resample(a)) / median(resample(b))).sort((x, y) => x - y);
+  return [ratios[50], ratios[1949]];
+}
+
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 /** Click → recorded, in ms, for `latencyRuns` likes on pages of their own; `closeAfterMs`: close the tab then. */
@@ -145,7 +173,7 @@ const variants = [
 ];
 const browsers = [];
 for (const v of variants) browsers.push(await launch(v.extension));
-const loadRuns = await loadTimes(browsers);
+const { times: loadRuns, cpu: loadCpu } = await loadTimes(browsers);
 const f = (x) => x.toFixed(2);
 const latencyLine = ({ times, lost }) => times.length
   ? `median ${quantile(times, 0.5)} ms, p95 ${quantile(times, 0.95)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}), ${lost} of ${latencyRuns} lost`
@@ -153,10 +181,12 @@ const latencyLine = ({ times, lost }) => times.length
 console.log(`heavy page (${HEAVY}), ${loads} loads each, about ${clicks} trusted like clicks each, ${latencyRuns} latency runs each`);
 let without;
 for (let k = 0; k < variants.length; k++) {
-  const r = { ...variants[k], loadMs: median(loadRuns[k]), loadTimes: loadRuns[k], ...(await clickCost(browsers[k])) };
+  const r = { ...variants[k], loadMs: median(loadRuns[k]), loadTimes: loadRuns[k], loadCpuMs: median(loadCpu[k]), loadCpu: loadCpu[k], ...(await clickCost(browsers[k])) };
   without ??= r;
   console.log(`\n${r.name}`);
   console.log(`  load (loadEventEnd, median): ${f(r.loadMs)} ms, ratio to without ${(r.loadMs / without.loadMs).toFixed(3)}   [${r.loadTimes.map((t) => t.toFixed(0)).join(" ")}]`);
+  const [low, high] = ratioInterval(r.loadCpu, without.loadCpu);
+  console.log(`  load, main-thread CPU until 500 ms after load (median of ${r.loadCpu.length}): ${f(r.loadCpuMs)} ms, ratio to without ${(r.loadCpuMs / without.loadCpuMs).toFixed(3)} (95% interval ${low.toFixed(3)}–${high.toFixed(3)})   [${r.loadCpu.map((t) => t.toFixed(0)).join(" ")}]`);
   console.log(`  main-thread script time per click (${r.clicks} clicks): ${f(r.scriptMsPerClick)} ms → sensor ≈ ${f(r.scriptMsPerClick - without.scriptMsPerClick)} ms`);
   console.log(`  main-thread task time per click:   ${f(r.taskMsPerClick)} ms → sensor ≈ ${f(r.taskMsPerClick - without.taskMsPerClick)} ms`);
   console.log(`  main-thread CPU time per click:    ${f(r.cpuMsPerClick)} ms → sensor ≈ ${f(r.cpuMsPerClick - without.cpuMsPerClick)} ms`);
