@@ -5,7 +5,7 @@
 # bench/browser/ overlays on a copy of the package; the shipped package never carries it.
 # The shipped module's weight, part by part (twiggy), goes to build/size-report.txt, and the build fails when
 # the gzipped module passes the budget below (raise it only with a reason in bench/README.md).
-WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-364000}
+WASM_BUDGET_GZIP=${DIGITUS_WASM_BUDGET:-361500}
 # The pages module (the background starts it only when an extension page asks; the options page and the
 # classroom lab load it too) has its own budget.
 PAGES_BUDGET_GZIP=${DIGITUS_PAGES_BUDGET:-521500}
@@ -32,8 +32,9 @@ build_module() {
   mkdir -p "$OUT/build/$dir"
   # wasm-opt runs before wasm-bindgen: Debian's binaryen 108 breaks the externref table that wasm-bindgen
   # 0.2.130 adds ("WebAssembly.Table.set(): Argument 1 is invalid" at start), but optimises rustc's output well.
-  log "wasm-opt -Oz ($name)"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  # --converge runs -Oz again until the module stops shrinking: 2.5 KB less gzipped for about 5 s more.
+  log "wasm-opt -Oz --converge ($name)"
+  wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
     -g target/wasm32-unknown-unknown/release/digitus_web.wasm -o "$OUT/build/$name.opt.wasm"
   # -g keeps function names for the size report; the shipped module drops them.
