@@ -322,6 +322,13 @@ async fn the_streamed_export_reads_ahead_and_loses_no_event() {
         let part = JsFuture::from(exporter.step(page)).await.unwrap();
         (!part.is_undefined()).then(|| String::from_utf8(js_sys::Uint8Array::new(&part).to_vec()).unwrap())
     }
+    // The whole file (head, the parts, tail), parsed as an import would; the export is closed.
+    async fn file_of(exporter: BackupExport, parts: Vec<String>) -> Backup {
+        let head = JsFuture::from(exporter.head()).await.unwrap().as_string().unwrap();
+        let text = format!("{head}{}{}", parts.concat(), exporter.tail());
+        exporter.close();
+        Backup::parse(text).unwrap()
+    }
     for page in [1, 37, 10_000] {
         let exporter = BackupExport::open(Some(name.clone()), None).await.unwrap();
         assert_eq!(exporter.total() as usize, expected.len());
@@ -331,23 +338,17 @@ async fn the_streamed_export_reads_ahead_and_loses_no_event() {
             assert_eq!(exporter.done() as usize, (parts.len() * page).min(expected.len()), "pages of {page}");
         }
         assert!(JsFuture::from(exporter.step(page)).await.unwrap().is_undefined(), "a finished export stays finished");
-        let head = JsFuture::from(exporter.head()).await.unwrap().as_string().unwrap();
-        let file = Backup::parse(format!("{head}{}{}", parts.concat(), exporter.tail())).unwrap();
-        exporter.close();
-        assert_eq!(ids(&file), ids(&expected), "pages of {page}");
+        assert_eq!(ids(&file_of(exporter, parts).await), ids(&expected), "pages of {page}");
     }
     // A step reads the next page ahead; events stored past it before the next step are still exported.
     let exporter = BackupExport::open(Some(name.clone()), None).await.unwrap();
     let mut parts = vec![next_part(&exporter, 40).await.unwrap()];
     let late = event("zzzz-added-mid-export", Kind::Like, Effect::Add, "late.example", T0, "late-item");
-    idb.merge_events(&[late.clone()]).await.unwrap();
+    idb.merge_events(&[late]).await.unwrap();
     while let Some(text) = next_part(&exporter, 40).await {
         parts.push(text);
     }
-    let head = JsFuture::from(exporter.head()).await.unwrap().as_string().unwrap();
-    let file = Backup::parse(format!("{head}{}{}", parts.concat(), exporter.tail())).unwrap();
-    exporter.close();
-    let exported = ids(&file);
+    let exported = ids(&file_of(exporter, parts).await);
     assert_eq!(exported.len(), expected.len() + 1);
     assert_eq!(exported.last().map(|e| e.id.as_str()), Some("zzzz-added-mid-export"));
     idb.close();
