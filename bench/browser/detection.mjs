@@ -186,7 +186,8 @@ for (let k = 0; k < variants.length; k++) {
   console.log(`\n${r.name}`);
   console.log(`  load (loadEventEnd, median): ${f(r.loadMs)} ms, ratio to without ${(r.loadMs / without.loadMs).toFixed(3)}   [${r.loadTimes.map((t) => t.toFixed(0)).join(" ")}]`);
   const [low, high] = ratioInterval(r.loadCpu, without.loadCpu);
-  console.log(`  load, main-thread CPU until 500 ms after load (median of ${r.loadCpu.length}): ${f(r.loadCpuMs)} ms, ratio to without ${(r.loadCpuMs / without.loadCpuMs).toFixed(3)} (95% interval ${low.toFixed(3)}–${high.toFixed(3)})   [${r.loadCpu.map((t) => t.toFixed(0)).join(" ")}]`);
+  const interval = r === without ? "" : ` (95% interval ${low.toFixed(3)}–${high.toFixed(3)})`;
+  console.log(`  load, main-thread CPU until 500 ms after load (median of ${r.loadCpu.length}): ${f(r.loadCpuMs)} ms, ratio to without ${(r.loadCpuMs / without.loadCpuMs).toFixed(3)}${interval}   [${r.loadCpu.map((t) => t.toFixed(0)).join(" ")}]`);
   console.log(`  main-thread script time per click (${r.clicks} clicks): ${f(r.scriptMsPerClick)} ms → sensor ≈ ${f(r.scriptMsPerClick - without.scriptMsPerClick)} ms`);
   console.log(`  main-thread task time per click:   ${f(r.taskMsPerClick)} ms → sensor ≈ ${f(r.taskMsPerClick - without.taskMsPerClick)} ms`);
   console.log(`  main-thread CPU time per click:    ${f(r.cpuMsPerClick)} ms → sensor ≈ ${f(r.cpuMsPerClick - without.cpuMsPerClick)} ms`);
