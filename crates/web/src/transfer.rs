@@ -150,7 +150,8 @@ struct ExportState {
     writer: RefCell<Writer>,
     /// The next page, asked for while the one before was being written.
     ahead: RefCell<Option<PageAhead>>,
-    /// The id of the last event written: where the next page starts when none was asked ahead.
+    /// The id of the last event written: where the next page starts when none was asked ahead (the first
+    /// step, and a step after a failed one).
     after: RefCell<Option<String>>,
     finished: Cell<bool>,
     total: u64,
@@ -217,16 +218,27 @@ impl BackupExport {
                 return Ok(JsValue::UNDEFINED);
             }
             // The next page is asked for before this one is parsed and written: IndexedDB reads it meanwhile.
-            // (A row without a string id fails the parse below, so `after` is only a hint until then.)
+            // (A row without a string id fails the parse below.)
             let last_id = js_sys::Reflect::get(&rows.at(-1), &JsValue::from_str("id")).ok().and_then(|id| id.as_string());
             if let Some(id) = &last_id {
                 let next = state.store.ask_events_after(Some(id), limit).await.map_err(js_error)?;
                 *state.ahead.borrow_mut() = Some(next);
             }
-            let page: Vec<digitus::model::Event> = crate::raw::values_of(&rows).map_err(js_error)?;
-            *state.after.borrow_mut() = page.last().map(|e| e.id.clone());
-            let bytes = state.writer.borrow_mut().page_bytes(&page).map_err(|e| js_error(Error::from(e)))?;
-            Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+            let written = crate::raw::values_of::<Vec<digitus::model::Event>>(&rows)
+                .and_then(|page| state.writer.borrow_mut().page_bytes(&page).map_err(Error::from));
+            match written {
+                Ok(bytes) => {
+                    // Only a page written moves the export on.
+                    *state.after.borrow_mut() = last_id;
+                    Ok(js_sys::Uint8Array::from(bytes.as_slice()).into())
+                }
+                Err(e) => {
+                    // The page read ahead is dropped too: a step called again reads this page again (and
+                    // fails again) instead of skipping it.
+                    state.ahead.borrow_mut().take();
+                    Err(js_error(e))
+                }
+            }
         })
     }
 

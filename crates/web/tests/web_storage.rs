@@ -354,3 +354,33 @@ async fn the_streamed_export_reads_ahead_and_loses_no_event() {
     idb.close();
     let _ = Rexie::delete(&name).await;
 }
+
+/// A page that cannot be read (here a stored row that is not an event) fails its step, and so does every
+/// step after it: the page read ahead is not written in its place, so no file is ever missing that page.
+#[wasm_bindgen_test]
+async fn a_failed_export_step_is_not_skipped_by_the_next() {
+    use digitus_web::transfer::BackupExport;
+    use wasm_bindgen_futures::JsFuture;
+    let name = fresh_name("export-bad-row");
+    let idb = IdbStore::open(&name).await.unwrap();
+    history(&idb, "b", 40, 5).await;
+    idb.close();
+    let db = digitus_web::idb::schema(&name).build().await.unwrap();
+    let tx = db.transaction(&["events"], TransactionMode::ReadWrite).unwrap();
+    let bad = js_sys::JSON::parse(r#"{"id": "b-zz-unreadable", "kind": "no such kind"}"#).unwrap();
+    tx.store("events").unwrap().put(&bad, None).await.unwrap();
+    tx.done().await.unwrap();
+    db.close();
+    let exporter = BackupExport::open(Some(name.clone()), None).await.unwrap();
+    let mut failures = 0;
+    for _ in 0..(exporter.total() as usize + 5) {
+        match JsFuture::from(exporter.step(1)).await {
+            Ok(part) => assert!(!part.is_undefined(), "the export ended past a page it could not read"),
+            Err(_) => failures += 1,
+        }
+    }
+    assert_eq!(failures, 5 + exporter.total() as usize - exporter.done() as usize, "every step from the bad page on fails");
+    assert!(exporter.done() < exporter.total(), "the unreadable row is not written");
+    exporter.close();
+    let _ = Rexie::delete(&name).await;
+}
